@@ -1,0 +1,64 @@
+// Site settings from the Worker's environment (wrangler.toml [vars]), parsed once with zod.
+import { z } from "zod";
+import { cleanText } from "./content/schema.js";
+
+const Origin = z
+  .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
+  .transform((value) => new URL(value))
+  .refine((url) => url.pathname === "/" && !url.search && !url.hash, "must be an origin, without a path")
+  .transform((url) => url.origin);
+
+const Settings = z.object({
+  /** The canonical origin every absolute URL in a body is built from; never the Host header. */
+  SITE_URL: Origin,
+  SITE_TITLE: z.string().trim().min(1).transform(cleanText),
+  SITE_DESCRIPTION: z.string().trim().min(1).transform(cleanText),
+  /** A BCP 47 language tag, e.g. `en` or `en-GB`. */
+  SITE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag such as en or en-GB"),
+  /**
+   * The date in `tag:` ids (RFC 4151): a day on which the site's owner held the
+   * domain. It must never change once feeds are published, or every item is new again.
+   */
+  TAG_DATE: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, "must be YYYY, YYYY-MM or YYYY-MM-DD"),
+});
+
+export interface SiteConfig {
+  origin: string;
+  title: string;
+  description: string;
+  language: string;
+  /** `tag:<host>,<date>:`, the prefix of every id this site mints. */
+  tagPrefix: string;
+  iconUrl: string;
+  logoUrl: string;
+  faviconUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+const parsed = new WeakMap<object, SiteConfig>();
+
+/** Parses the environment once per `env` object (the Worker reuses it across requests). */
+export function siteConfig(env: object): SiteConfig {
+  let config = parsed.get(env);
+  if (!config) {
+    const result = Settings.safeParse(env);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+      throw new ConfigError(`invalid configuration in wrangler.toml [vars]: ${problems.join("; ")}`);
+    }
+    const settings = result.data;
+    config = {
+      origin: settings.SITE_URL,
+      title: settings.SITE_TITLE,
+      description: settings.SITE_DESCRIPTION,
+      language: settings.SITE_LANGUAGE,
+      tagPrefix: `tag:${new URL(settings.SITE_URL).hostname},${settings.TAG_DATE}:`,
+      iconUrl: `${settings.SITE_URL}/icon.png`,
+      logoUrl: `${settings.SITE_URL}/logo.png`,
+      faviconUrl: `${settings.SITE_URL}/favicon.png`,
+    };
+    parsed.set(env, config);
+  }
+  return config;
+}

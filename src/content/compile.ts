@@ -1,0 +1,215 @@
+// Reads the records in a content folder and compiles them into the index the Worker
+// imports. Runs in Node at build time only; every problem is collected, none thrown.
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import matter from "gray-matter";
+import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from "yaml";
+import type { z } from "zod";
+import type { Article, ContentIndex } from "./article.js";
+import { normalise } from "./normalise.js";
+import { ArticleRecord } from "./schema.js";
+
+/** A file larger than this is not a news record; it is rejected before parsing. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+const RECORD_EXTENSION = ".md";
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export interface Problem {
+  /** The file as the writer knows it, e.g. `content/001_ab.md`. */
+  file: string;
+  line?: number;
+  /** The field path, e.g. `images[0].url`; empty for the file as a whole. */
+  field: string;
+  message: string;
+}
+
+export function formatProblem({ file, line, field, message }: Problem): string {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return field ? `${where}: ${field}: ${message}` : `${where}: ${message}`;
+}
+
+export type ParsedRecord = { ok: true; article: Article | null } | { ok: false; problems: Problem[] };
+
+class RecordError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const rejectLanguage = (language: string) => () => {
+  throw new RecordError(`front matter must be YAML, not ${language} (it is never evaluated)`, 1);
+};
+
+/**
+ * Parses front matter as YAML 1.2 with the `yaml` package instead of gray-matter's
+ * js-yaml: it reports line numbers, keeps timestamps as strings, and lets us refuse
+ * aliases before anything is expanded. Returns the Document so that schema errors
+ * can be mapped back to lines.
+ */
+function parseYaml(source: string, lineCounter: LineCounter): Document {
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const [error] = doc.errors;
+  if (error) {
+    throw new RecordError(`invalid YAML: ${error.message.split("\n")[0]}`, error.linePos?.[0].line);
+  }
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      throw new RecordError(`YAML aliases (*${node.source}) are not allowed`, lineOf(node, lineCounter));
+    }
+    if (isNode(node) && node.anchor) {
+      throw new RecordError(`YAML anchors (&${node.anchor}) are not allowed`, lineOf(node, lineCounter));
+    }
+  });
+  return doc;
+}
+
+function lineOf(node: { range?: readonly number[] | null }, lineCounter: LineCounter): number | undefined {
+  const start = node.range?.[0];
+  return start === undefined ? undefined : lineCounter.linePos(start).line;
+}
+
+/** The line of the deepest node that exists along a field path. */
+function lineOfPath(doc: Document, fieldPath: readonly PropertyKey[], lineCounter: LineCounter): number | undefined {
+  for (let depth = fieldPath.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(fieldPath.slice(0, depth) as unknown[], true);
+    if (isNode(node)) return lineOf(node, lineCounter);
+  }
+  return undefined;
+}
+
+export function formatFieldPath(fieldPath: readonly PropertyKey[]): string {
+  return fieldPath.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "is required";
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+function decode(bytes: Uint8Array): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    throw new RecordError("starts with a byte order mark; save it as UTF-8 without BOM");
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new RecordError("is not valid UTF-8");
+  }
+}
+
+/**
+ * Parses one record. `article` is null for a draft: drafts are validated like any
+ * record but never compiled, so they cannot reach the bundle or a response.
+ */
+export function parseRecord(file: string, id: string, bytes: Uint8Array): ParsedRecord {
+  const lineCounter = new LineCounter();
+  let doc: Document | undefined;
+  try {
+    if (bytes.byteLength > MAX_RECORD_BYTES) {
+      throw new RecordError(`is larger than ${MAX_RECORD_BYTES} bytes`);
+    }
+    const source = decode(bytes).replace(/\r\n?/g, "\n");
+    if (!/^---[^\n]*\n/.test(source)) {
+      throw new RecordError("must start with a `---` line opening the YAML front matter", 1);
+    }
+    if (!/\n---[ \t]*(\n|$)/.test(source.slice(source.indexOf("\n")))) {
+      throw new RecordError("front matter is not closed by a `---` line", 1);
+    }
+    const parsed = matter(source, {
+      // Options are always passed, which also keeps gray-matter's shared cache out.
+      language: "yaml",
+      engines: {
+        yaml: (text: string) => {
+          // gray-matter hands over the block from the end of the `---` line on, so
+          // the YAML's line numbers are already the file's.
+          doc = parseYaml(text, lineCounter);
+          return doc.toJS() as object;
+        },
+        js: rejectLanguage("JavaScript"),
+        javascript: rejectLanguage("JavaScript"),
+        json: rejectLanguage("JSON"),
+      },
+    });
+    const result = ArticleRecord.safeParse(parsed.data);
+    if (!result.success) {
+      return {
+        ok: false,
+        problems: result.error.issues.map((issue) => ({
+          file,
+          line: doc && lineOfPath(doc, issue.path, lineCounter),
+          field: formatFieldPath(issue.path),
+          message: issueMessage(issue),
+        })),
+      };
+    }
+    if (!result.data.published) return { ok: true, article: null };
+    return { ok: true, article: normalise(id, result.data, parsed.content) };
+  } catch (error) {
+    if (error instanceof RecordError) {
+      return { ok: false, problems: [{ file, line: error.line, field: "", message: error.message }] };
+    }
+    throw error;
+  }
+}
+
+/** Newest first; the id breaks ties so the order never depends on the file system. */
+export function compareArticles(a: Article, b: Article): number {
+  return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function contentVersion(articles: readonly Article[]): string {
+  return createHash("sha256").update(JSON.stringify(articles)).digest("hex").slice(0, 16);
+}
+
+export interface CompileResult {
+  index: ContentIndex;
+  problems: Problem[];
+  drafts: number;
+}
+
+/** Compiles every record under `dir`; `displayDir` is how files are named in problems. */
+export async function compileDirectory(dir: string, displayDir = path.basename(dir)): Promise<CompileResult> {
+  const names = (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
+  const problems: Problem[] = [];
+  const articles: Article[] = [];
+  const idsSeen = new Map<string, string>();
+  let drafts = 0;
+
+  for (const name of names) {
+    const file = `${displayDir}/${name}`;
+    const full = path.join(dir, name);
+    if (!(await stat(full)).isFile()) continue;
+    if (!name.endsWith(RECORD_EXTENSION)) {
+      problems.push({ file, field: "", message: `is not a record: records are ${RECORD_EXTENSION} files` });
+      continue;
+    }
+    const id = name.slice(0, -RECORD_EXTENSION.length);
+    if (!ID_PATTERN.test(id)) {
+      problems.push({ file, field: "", message: "file name must use only letters, digits, '.', '_' and '-'" });
+      continue;
+    }
+    // Case-insensitive: two such files collide on case-insensitive file systems.
+    const clash = idsSeen.get(id.toLowerCase());
+    if (clash) {
+      problems.push({ file, field: "", message: `duplicate id: ${clash} has the same id` });
+      continue;
+    }
+    idsSeen.set(id.toLowerCase(), file);
+
+    const parsed = parseRecord(file, id, await readFile(full));
+    if (!parsed.ok) problems.push(...parsed.problems);
+    else if (parsed.article) articles.push(parsed.article);
+    else drafts++;
+  }
+
+  articles.sort(compareArticles);
+  return { index: { version: contentVersion(articles), articles }, problems, drafts };
+}

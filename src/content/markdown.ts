@@ -1,0 +1,13 @@
+// Markdown bodies to safe HTML, at build time only.
+import MarkdownIt from "markdown-it";
+import { cleanText } from "./schema.js";
+
+// CommonMark with raw HTML off: `<script>`, `<iframe>` and event handlers in a body
+// come out as escaped text, and markdown-it's link validator drops javascript:,
+// vbscript:, file: and data: URLs. The output holds only tags markdown-it writes.
+const markdown = new MarkdownIt("commonmark", { html: false, linkify: false, typographer: false });
+
+export function renderMarkdown(body: string): string | undefined {
+  const source = cleanText(body).trim();
+  return source === "" ? undefined : markdown.render(source).trim();
+}

@@ -1,0 +1,117 @@
+// The article record's front matter: the only description of a record. The build
+// parses every file through `ArticleRecord`; the compiled model's types come from here.
+import { z } from "zod";
+
+/** Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
+const XML_ILLEGAL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding these characters is the point.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes what no XML document may carry, so every format can print any field. */
+export function cleanText(value: string): string {
+  return value.replace(XML_ILLEGAL, "");
+}
+
+/** Length caps: a record is a news item, not a book. Documented in the README. */
+export const LIMITS = {
+  title: 500,
+  excerpt: 5_000,
+  body: 200_000,
+  url: 2_048,
+  label: 200,
+  listItems: 50,
+} as const;
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).transform(cleanText);
+
+const requiredText = (max: number) => text(max).refine((value) => value.trim().length > 0, "must not be empty");
+
+/** An absolute http(s) URL; anything else (javascript:, data:, relative) is rejected. */
+export const HttpUrl = z
+  .string()
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .refine((value) => URL.canParse(value), "must be an absolute URL")
+  .transform((value) => new URL(value))
+  .refine((url) => url.protocol === "http:" || url.protocol === "https:", "must be an http(s) URL")
+  .transform((url) => url.href);
+
+/**
+ * A date-time with a time zone. YAML may hand an unquoted timestamp over as a Date;
+ * a string must carry an explicit offset, or readers would each guess a different instant.
+ */
+export const Instant = z
+  .union([
+    z.date(),
+    z.iso.datetime({
+      offset: true,
+      message: "must be an ISO 8601 date-time with a time zone, e.g. 2024-05-02T09:15:00Z",
+    }),
+  ])
+  .transform((value) => new Date(value))
+  .refine((date) => !Number.isNaN(date.getTime()), "must be a valid date")
+  .refine((date) => {
+    const year = date.getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }, "must be between the years 1970 and 9999");
+
+const Provider = z.object({
+  name: requiredText(LIMITS.label),
+  domain: text(LIMITS.label).optional(),
+});
+
+const Image = z.object({
+  url: HttpUrl,
+  width: z.number().int().positive().max(100_000).optional(),
+  height: z.number().int().positive().max(100_000).optional(),
+  isCached: z.boolean().optional(),
+});
+
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} entries`);
+
+const RelatedArticle = z
+  .object({
+    title: requiredText(LIMITS.title),
+    excerpt: text(LIMITS.excerpt).optional(),
+    publishedDateTime: Instant.optional(),
+    webUrl: HttpUrl.optional(),
+    originalUrl: HttpUrl.optional(),
+    type: text(LIMITS.label).optional(),
+    provider: Provider.optional(),
+    quality: z.number().finite().optional(),
+    images: list(Image).optional(),
+  })
+  .refine((related) => related.webUrl ?? related.originalUrl, {
+    message: "needs a webUrl or an originalUrl",
+    path: ["webUrl"],
+  });
+
+/** A record's front matter. Unknown fields are dropped (not an error); so is `secured`. */
+export const ArticleRecord = z
+  .object({
+    title: requiredText(LIMITS.title),
+    excerpt: text(LIMITS.excerpt).optional(),
+    category: requiredText(LIMITS.label).optional(),
+    topics: list(requiredText(LIMITS.label)).optional(),
+    publishedDateTime: Instant,
+    originalUrl: HttpUrl.optional(),
+    webUrl: HttpUrl.optional(),
+    type: text(LIMITS.label).optional(),
+    quality: z.number().finite().min(0).max(100).optional(),
+    heat: z.number().finite().min(-1).max(100).optional(),
+    published: z.boolean().default(true),
+    provider: Provider.optional(),
+    images: list(Image).optional(),
+    related: list(RelatedArticle).optional(),
+    // Opaque private payload: accepted so a record carrying it is valid, then stripped.
+    secured: z
+      .unknown()
+      .optional()
+      .transform(() => undefined),
+  })
+  .refine((record) => record.webUrl ?? record.originalUrl, {
+    message: "needs a webUrl or an originalUrl",
+    path: ["webUrl"],
+  });
+
+export type ArticleRecord = z.output<typeof ArticleRecord>;

@@ -1,0 +1,59 @@
+// Atom 1.0 (RFC 4287) with Media RSS for images.
+import type { Article } from "../content/article.js";
+import { mediaElements } from "./media.js";
+import { type FeedView, terms } from "./view.js";
+import { attrs, textElement } from "./xml.js";
+
+const NAMESPACES = attrs({
+  xmlns: "http://www.w3.org/2005/Atom",
+  "xmlns:media": "http://search.yahoo.com/mrss/",
+});
+
+function link(rel: string, href: string, type?: string, title?: string): string {
+  return `<link${attrs({ rel, type, href, title })}/>`;
+}
+
+function person(name: string, uri: string | undefined): string {
+  return `<author>${textElement("name", name)}${textElement("uri", uri)}</author>`;
+}
+
+function entry(view: FeedView, article: Article): string {
+  let out = "<entry>";
+  out += textElement("id", view.tagPrefix + article.id);
+  out += textElement("title", article.title, { type: "text" });
+  out += link("alternate", article.url, "text/html");
+  if (article.externalUrl) out += link("via", article.externalUrl, "text/html");
+  for (const related of article.related) out += link("related", related.url, "text/html", related.title);
+  for (const image of article.images) {
+    if (image.mimeType) out += link("enclosure", image.url, image.mimeType);
+  }
+  out += textElement("published", article.published);
+  out += textElement("updated", article.published);
+  // Entries without a provider inherit the feed's author.
+  if (article.provider) out += person(article.provider.name, article.provider.url);
+  for (const term of terms(view, article)) {
+    out += `<category${attrs({ term: term.slug, scheme: term.scheme, label: term.label })}/>`;
+  }
+  // Readers show an entry with no summary and no content as blank; the title stands in.
+  out += textElement("summary", article.summary ?? (article.contentHtml ? undefined : article.title), { type: "text" });
+  out += textElement("content", article.contentHtml, { type: "html" });
+  out += mediaElements(article);
+  return `${out}</entry>`;
+}
+
+export function renderAtom(view: FeedView): string {
+  let out = `<?xml version="1.0" encoding="utf-8"?>\n<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>`;
+  out += textElement("id", view.id);
+  out += textElement("title", view.title, { type: "text" });
+  out += textElement("subtitle", view.description, { type: "text" });
+  out += textElement("updated", view.updated);
+  out += link("self", view.links.atom, "application/atom+xml");
+  out += link("alternate", view.homeUrl, "text/html");
+  out += link("alternate", view.links.rss, "application/rss+xml");
+  out += link("alternate", view.links.json, "application/feed+json");
+  out += person(view.author.name, view.author.url);
+  out += textElement("icon", view.iconUrl);
+  out += textElement("logo", view.logoUrl);
+  for (const article of view.items) out += entry(view, article);
+  return `${out}</feed>\n`;
+}

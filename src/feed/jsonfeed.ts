@@ -1,0 +1,68 @@
+// JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Written directly rather than
+// with the `feed` package, whose json1() emits JSON Feed 1.0 (`author`, no `authors`,
+// no `language`) and cannot carry extensions per item in the 1.1 form.
+import type { Article } from "../content/article.js";
+import { type FeedView, terms } from "./view.js";
+
+const VERSION = "https://jsonfeed.org/version/1.1";
+
+const tagList = (tags: string[]) => (tags.length ? tags : undefined);
+
+/**
+ * JSON that is also safe to inline in an HTML page: `<` and the JavaScript line
+ * separators are escaped, so no `</script>` can close an embedding script element.
+ */
+function toSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[<\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function item(view: FeedView, article: Article, about: string) {
+  return {
+    id: view.tagPrefix + article.id,
+    url: article.url,
+    external_url: article.externalUrl,
+    title: article.title,
+    summary: article.summary,
+    // 1.1 requires content_html or content_text; the excerpt (else the title) stands in.
+    ...(article.contentHtml
+      ? { content_html: article.contentHtml }
+      : { content_text: article.summary ?? article.title }),
+    image: article.images[0]?.url,
+    date_published: article.published,
+    authors: article.provider && [{ name: article.provider.name, url: article.provider.url }],
+    tags: tagList(terms(view, article).map((term) => term.label)),
+    _related: article.related.length
+      ? {
+          about,
+          articles: article.related.map((related) => ({
+            title: related.title,
+            url: related.url,
+            summary: related.summary,
+            date_published: related.published,
+            provider: related.providerName,
+          })),
+        }
+      : undefined,
+  };
+}
+
+export function renderJsonFeed(view: FeedView): string {
+  const about = `${view.homeUrl}#json-feed-extensions`;
+  const feed = {
+    version: VERSION,
+    title: view.title,
+    home_page_url: view.homeUrl,
+    feed_url: view.links.json,
+    description: view.description,
+    icon: view.iconUrl,
+    favicon: view.faviconUrl,
+    language: view.language,
+    authors: [{ name: view.author.name, url: view.author.url }],
+    items: view.items.map((article) => item(view, article, about)),
+  };
+  // JSON.stringify leaves out undefined members, so optional fields simply vanish.
+  return `${toSafeJson(feed)}\n`;
+}

@@ -1,0 +1,56 @@
+// RSS 2.0 with the content, Dublin Core, Atom and Media RSS modules.
+import type { Article } from "../content/article.js";
+import { mediaElements } from "./media.js";
+import { type FeedView, terms } from "./view.js";
+import { attrs, textElement, textToHtml } from "./xml.js";
+
+const NAMESPACES = attrs({
+  version: "2.0",
+  "xmlns:atom": "http://www.w3.org/2005/Atom",
+  "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+  "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+  "xmlns:media": "http://search.yahoo.com/mrss/",
+});
+
+/** RFC 822 dates as RSS wants them: `Fri, 12 Mar 2021 18:33:00 GMT`. */
+const rfc822 = (rfc3339: string) => new Date(rfc3339).toUTCString();
+
+function atomLink(rel: string, href: string, type?: string, title?: string): string {
+  return `<atom:link${attrs({ rel, type, href, title })}/>`;
+}
+
+function item(view: FeedView, article: Article): string {
+  const [first] = article.images;
+  let out = "<item>";
+  out += textElement("title", article.title);
+  out += textElement("link", article.url);
+  out += textElement("guid", view.tagPrefix + article.id, { isPermaLink: "false" });
+  out += textElement("pubDate", rfc822(article.published));
+  // RSS `author` must be an e-mail address; a provider is a name, which is dc:creator.
+  out += textElement("dc:creator", article.provider?.name);
+  // `description` is read as HTML by readers, so the plain-text excerpt is escaped for it.
+  out += textElement("description", article.summary && textToHtml(article.summary));
+  out += textElement("content:encoded", article.contentHtml);
+  for (const term of terms(view, article)) out += textElement("category", term.label, { domain: term.scheme });
+  // One enclosure per item is all RSS readers agree on, and only with a known type.
+  if (first?.mimeType) out += `<enclosure${attrs({ url: first.url, length: 0, type: first.mimeType })}/>`;
+  out += mediaElements(article);
+  if (article.externalUrl) out += atomLink("via", article.externalUrl);
+  for (const related of article.related) out += atomLink("related", related.url, "text/html", related.title);
+  return `${out}</item>`;
+}
+
+export function renderRss(view: FeedView): string {
+  let out = `<?xml version="1.0" encoding="utf-8"?>\n<rss${NAMESPACES}><channel>`;
+  out += textElement("title", view.title);
+  out += textElement("link", view.homeUrl);
+  out += textElement("description", view.description);
+  out += textElement("language", view.language);
+  out += textElement("lastBuildDate", rfc822(view.updated));
+  out += atomLink("self", view.links.rss, "application/rss+xml");
+  out += atomLink("alternate", view.links.atom, "application/atom+xml");
+  out += atomLink("alternate", view.links.json, "application/feed+json");
+  out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
+  for (const article of view.items) out += item(view, article);
+  return `${out}</channel></rss>\n`;
+}

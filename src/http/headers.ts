@@ -1,0 +1,28 @@
+// Headers every response carries, and the methods the service answers.
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { HttpProblem } from "./problem.js";
+
+export const ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+/** Feeds are public: any page may read them, and may read their caching headers. */
+export const corsHeaders = cors({
+  origin: "*",
+  allowMethods: ALLOWED_METHODS,
+  exposeHeaders: ["ETag", "Last-Modified", "Link", "X-Cache"],
+  maxAge: 86_400,
+});
+
+export const noSniff: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set("X-Content-Type-Options", "nosniff");
+};
+
+export const allowedMethods: MiddlewareHandler = async (c, next) => {
+  if (!ALLOWED_METHODS.includes(c.req.method)) {
+    throw new HttpProblem(405, "Method Not Allowed", `${c.req.method} is not supported; use GET or HEAD.`, {
+      headers: { Allow: ALLOWED_METHODS.join(", ") },
+    });
+  }
+  await next();
+};

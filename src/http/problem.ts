@@ -1,0 +1,47 @@
+// Errors are values with a status, answered as RFC 9457 problem documents.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: { invalidParams?: InvalidParam[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export function problemResponse(c: Context, problem: HttpProblem): Response {
+  const body = {
+    type: "about:blank",
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    invalid_params: problem.extra.invalidParams,
+  };
+  for (const [name, value] of Object.entries(problem.extra.headers ?? {})) c.header(name, value);
+  c.header("Cache-Control", "no-store");
+  return c.body(JSON.stringify(body), problem.status, { "Content-Type": "application/problem+json; charset=utf-8" });
+}
+
+/** The one place errors become responses: a client's mistake is never a 500. */
+export function onError(error: Error, c: Context): Response {
+  if (error instanceof HttpProblem) return problemResponse(c, error);
+  // Log the error for the operator; the client gets no stack and no internals.
+  console.error(error);
+  return problemResponse(
+    c,
+    new HttpProblem(500, "Internal Server Error", "The service could not answer this request."),
+  );
+}
+
+export function notFound(c: Context): Response {
+  return problemResponse(c, new HttpProblem(404, "Not Found", `There is nothing at ${new URL(c.req.url).pathname}.`));
+}
