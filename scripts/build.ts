@@ -7,7 +7,7 @@ import { compileDirectory, formatProblem } from "../src/content/compile.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? "content");
-const outFile = path.join(root, "src/generated/content-index.js");
+const outFile = path.resolve(root, process.env.INDEX_OUT ?? "src/generated/content-index.js");
 
 const started = performance.now();
 const { index, problems, drafts } = await compileDirectory(contentDir, path.relative(root, contentDir) || ".");

@@ -6,6 +6,7 @@ import path from "node:path";
 import matter from "gray-matter";
 import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
+import { compareArticles } from "../feed/select.js";
 import type { Article, ContentIndex } from "./article.js";
 import { normalise } from "./normalise.js";
 import { ArticleRecord } from "./schema.js";
@@ -52,10 +53,11 @@ const rejectLanguage = (language: string) => () => {
  * can be mapped back to lines.
  */
 function parseYaml(source: string, lineCounter: LineCounter): Document {
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true });
   const [error] = doc.errors;
   if (error) {
-    throw new RecordError(`invalid YAML: ${error.message.split("\n")[0]}`, error.linePos?.[0].line);
+    const message = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
+    throw new RecordError(`invalid YAML: ${message}`, error.linePos?.[0].line);
   }
   visit(doc, (_key, node) => {
     if (isAlias(node)) {
@@ -140,15 +142,15 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
     });
     const result = ArticleRecord.safeParse(parsed.data);
     if (!result.success) {
-      return {
-        ok: false,
-        problems: result.error.issues.map((issue) => ({
-          file,
-          line: doc && lineOfPath(doc, issue.path, lineCounter),
-          field: formatFieldPath(issue.path),
-          message: issueMessage(issue),
-        })),
-      };
+      const problems = result.error.issues.map((issue) => ({
+        file,
+        line: doc && lineOfPath(doc, issue.path, lineCounter),
+        field: formatFieldPath(issue.path),
+        message: issueMessage(issue),
+      }));
+      // In the order a writer reads the file (the sort is stable for equal lines).
+      problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+      return { ok: false, problems };
     }
     if (!result.data.published) return { ok: true, article: null };
     return { ok: true, article: normalise(id, result.data, parsed.content) };
@@ -158,11 +160,6 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
     }
     throw error;
   }
-}
-
-/** Newest first; the id breaks ties so the order never depends on the file system. */
-export function compareArticles(a: Article, b: Article): number {
-  return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function contentVersion(articles: readonly Article[]): string {

@@ -39,14 +39,11 @@ export const HttpUrl = z
  * A date-time with a time zone. YAML may hand an unquoted timestamp over as a Date;
  * a string must carry an explicit offset, or readers would each guess a different instant.
  */
+const DATE_TIME_FORMAT = "must be an ISO 8601 date-time with a time zone, e.g. 2024-05-02T09:15:00Z";
 export const Instant = z
-  .union([
-    z.date(),
-    z.iso.datetime({
-      offset: true,
-      message: "must be an ISO 8601 date-time with a time zone, e.g. 2024-05-02T09:15:00Z",
-    }),
-  ])
+  .union([z.date(), z.iso.datetime({ offset: true, error: DATE_TIME_FORMAT })], {
+    error: (issue) => (issue.input === undefined ? "is required" : DATE_TIME_FORMAT),
+  })
   .transform((value) => new Date(value))
   .refine((date) => !Number.isNaN(date.getTime()), "must be a valid date")
   .refine((date) => {

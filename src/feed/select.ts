@@ -3,6 +3,11 @@
 import type { Article } from "../content/article.js";
 import type { Page, PageQuery } from "../store/store.js";
 
+/** Newest first; the id breaks ties so the order never depends on the file system. */
+export function compareArticles(a: Article, b: Article): number {
+  return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** The index of the first article published at or before `now` (scheduled ones sort first). */
 export function firstVisible(articles: readonly Article[], now: number): number {
   let low = 0;
