@@ -8,6 +8,8 @@ const Origin = z
   .refine((url) => url.pathname === "/" && !url.search && !url.hash, "must be an origin, without a path")
   .transform((url) => url.origin);
 
+const seconds = z.coerce.number().int("must be whole seconds").min(0).max(31_536_000);
+
 const Settings = z.object({
   /** The canonical origin every absolute URL in a body is built from; never the Host header. */
   SITE_URL: Origin,
@@ -20,6 +22,12 @@ const Settings = z.object({
    * domain. It must never change once feeds are published, or every item is new again.
    */
   TAG_DATE: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, "must be YYYY, YYYY-MM or YYYY-MM-DD"),
+  /** Seconds a feed response stays fresh, at the edge and in readers. */
+  CACHE_MAX_AGE: seconds.default(300),
+  /** Seconds after that in which a stale copy is served while a fresh one is rendered. */
+  CACHE_STALE_WHILE_REVALIDATE: seconds.default(600),
+  /** Seconds after that in which a stale copy is served when rendering fails. */
+  CACHE_STALE_IF_ERROR: seconds.default(86_400),
 });
 
 export interface SiteConfig {
@@ -32,6 +40,14 @@ export interface SiteConfig {
   iconUrl: string;
   logoUrl: string;
   faviconUrl: string;
+  cache: CachePolicy;
+}
+
+/** Lifetimes of cached feed responses, in seconds. */
+export interface CachePolicy {
+  maxAge: number;
+  staleWhileRevalidate: number;
+  staleIfError: number;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +73,11 @@ export function siteConfig(env: object): SiteConfig {
       iconUrl: `${settings.SITE_URL}/icon.png`,
       logoUrl: `${settings.SITE_URL}/logo.png`,
       faviconUrl: `${settings.SITE_URL}/favicon.png`,
+      cache: {
+        maxAge: settings.CACHE_MAX_AGE,
+        staleWhileRevalidate: settings.CACHE_STALE_WHILE_REVALIDATE,
+        staleIfError: settings.CACHE_STALE_IF_ERROR,
+      },
     };
     parsed.set(env, config);
   }

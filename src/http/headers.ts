@@ -9,7 +9,7 @@ export const ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"];
 export const corsHeaders = cors({
   origin: "*",
   allowMethods: ALLOWED_METHODS,
-  exposeHeaders: ["ETag", "Last-Modified", "Link", "X-Cache"],
+  exposeHeaders: ["ETag", "Last-Modified", "Link", "X-Cache", "Server-Timing"],
   maxAge: 86_400,
 });
 

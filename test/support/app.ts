@@ -5,6 +5,7 @@ import { createApp } from "../../src/app.js";
 import type { Article } from "../../src/content/article.js";
 import { compareArticles } from "../../src/feed/select.js";
 import { BundledStore } from "../../src/store/bundled.js";
+import type { ArticleStore, PageQuery } from "../../src/store/store.js";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 /** 2026-06-01T12:00:00Z */
@@ -30,18 +31,37 @@ export function article(overrides: Partial<Article> = {}): Article {
   };
 }
 
-export function fixtureApp(articles: Article[], now = NOW) {
+/** A store that counts the pages it serves: a cache hit must read none. */
+export class CountingStore implements ArticleStore {
+  pages = 0;
+  failing = false;
+  constructor(private readonly inner: ArticleStore) {}
+  version() {
+    return this.inner.version();
+  }
+  page(query: PageQuery) {
+    this.pages++;
+    if (this.failing) return Promise.reject(new Error("store unavailable"));
+    return this.inner.page(query);
+  }
+}
+
+/**
+ * An app over fixture articles, with its own content version (so its cache entries
+ * are its own), a clock the test moves, and a counting store.
+ */
+export function fixtureApp(articles: Article[], start = NOW) {
   const sorted = [...articles].sort(compareArticles);
-  const app = createApp({
-    store: new BundledStore({ version: `fixture-${++apps}`, articles: sorted }),
-    now: () => now,
-  });
-  return async (path: string, init?: RequestInit) => {
+  const clock = { now: start };
+  const store = new CountingStore(new BundledStore({ version: `fixture-${++apps}`, articles: sorted }));
+  const app = createApp({ store, now: () => clock.now });
+  const fetchFeed = async (path: string, init?: RequestInit) => {
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(`${ORIGIN}${path}`, init), env, ctx);
     await waitOnExecutionContext(ctx);
     return response;
   };
+  return Object.assign(fetchFeed, { clock, store });
 }
 
 /** The deployed Worker itself (bundled content, real clock), as a client reaches it. */
