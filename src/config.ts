@@ -28,6 +28,8 @@ const Settings = z.object({
   CACHE_STALE_WHILE_REVALIDATE: seconds.default(600),
   /** Seconds after that in which a stale copy is served when rendering fails. */
   CACHE_STALE_IF_ERROR: seconds.default(86_400),
+  /** A WebSub hub to advertise and ping; empty or absent means none. */
+  WEBSUB_HUB: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })]).optional(),
 });
 
 export interface SiteConfig {
@@ -41,6 +43,7 @@ export interface SiteConfig {
   logoUrl: string;
   faviconUrl: string;
   cache: CachePolicy;
+  hub?: string;
 }
 
 /** Lifetimes of cached feed responses, in seconds. */
@@ -78,6 +81,7 @@ export function siteConfig(env: object): SiteConfig {
         staleWhileRevalidate: settings.CACHE_STALE_WHILE_REVALIDATE,
         staleIfError: settings.CACHE_STALE_IF_ERROR,
       },
+      hub: settings.WEBSUB_HUB || undefined,
     };
     parsed.set(env, config);
   }

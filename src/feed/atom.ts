@@ -1,11 +1,12 @@
-// Atom 1.0 (RFC 4287) with Media RSS for images.
+// Atom 1.0 (RFC 4287) with Media RSS and feed history. Feedly reads Atom's own icon and logo.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
-import { type FeedView, terms } from "./view.js";
-import { attrs, textElement } from "./xml.js";
+import { type FeedView, NAV_RELS, terms } from "./view.js";
+import { attrs, stylesheetInstruction, textElement } from "./xml.js";
 
 const NAMESPACES = attrs({
   xmlns: "http://www.w3.org/2005/Atom",
+  "xmlns:fh": "http://purl.org/syndication/history/1.0",
   "xmlns:media": "http://search.yahoo.com/mrss/",
 });
 
@@ -35,14 +36,16 @@ function entry(view: FeedView, article: Article): string {
     out += `<category${attrs({ term: term.slug, scheme: term.scheme, label: term.label })}/>`;
   }
   // Readers show an entry with no summary and no content as blank; the title stands in.
-  out += textElement("summary", article.summary ?? (article.contentHtml ? undefined : article.title), { type: "text" });
+  out += textElement("summary", article.summary ?? (article.contentHtml ? undefined : article.title), {
+    type: "text",
+  });
   out += textElement("content", article.contentHtml, { type: "html" });
   out += mediaElements(article);
-  return `${out}</entry>`;
+  return `${out}</entry>\n`;
 }
 
 export function renderAtom(view: FeedView): string {
-  let out = `<?xml version="1.0" encoding="utf-8"?>\n<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>`;
+  let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>\n`;
   out += textElement("id", view.id);
   out += textElement("title", view.title, { type: "text" });
   out += textElement("subtitle", view.description, { type: "text" });
@@ -51,9 +54,16 @@ export function renderAtom(view: FeedView): string {
   out += link("alternate", view.homeUrl, "text/html");
   out += link("alternate", view.links.rss, "application/rss+xml");
   out += link("alternate", view.links.json, "application/feed+json");
+  for (const rel of NAV_RELS) {
+    const href = view.nav[rel];
+    if (href) out += link(rel, href, "application/atom+xml");
+  }
+  if (view.hub) out += link("hub", view.hub);
+  if (view.archive) out += "<fh:archive/>";
   out += person(view.author.name, view.author.url);
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);
+  out += "\n";
   for (const article of view.items) out += entry(view, article);
   return `${out}</feed>\n`;
 }

@@ -50,7 +50,7 @@ function item(view: FeedView, article: Article, about: string) {
 }
 
 export function renderJsonFeed(view: FeedView): string {
-  const about = `${view.homeUrl}#json-feed-extensions`;
+  const about = `${view.author.url}#json-feed-extensions`;
   const feed = {
     version: VERSION,
     title: view.title,
@@ -61,6 +61,8 @@ export function renderJsonFeed(view: FeedView): string {
     favicon: view.faviconUrl,
     language: view.language,
     authors: [{ name: view.author.name, url: view.author.url }],
+    next_url: view.nav.next,
+    hubs: view.hub ? [{ type: "WebSub", url: view.hub }] : undefined,
     items: view.items.map((article) => item(view, article, about)),
   };
   // JSON.stringify leaves out undefined members, so optional fields simply vanish.

@@ -1,15 +1,17 @@
-// RSS 2.0 with the content, Dublin Core, Atom and Media RSS modules.
+// RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
-import { type FeedView, terms } from "./view.js";
-import { attrs, textElement, textToHtml } from "./xml.js";
+import { type FeedView, NAV_RELS, terms } from "./view.js";
+import { attrs, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
 const NAMESPACES = attrs({
   version: "2.0",
   "xmlns:atom": "http://www.w3.org/2005/Atom",
   "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
   "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+  "xmlns:fh": "http://purl.org/syndication/history/1.0",
   "xmlns:media": "http://search.yahoo.com/mrss/",
+  "xmlns:webfeeds": "http://webfeeds.org/rss/1.0",
 });
 
 /** RFC 822 dates as RSS wants them: `Fri, 12 Mar 2021 18:33:00 GMT`. */
@@ -37,11 +39,11 @@ function item(view: FeedView, article: Article): string {
   out += mediaElements(article);
   if (article.externalUrl) out += atomLink("via", article.externalUrl);
   for (const related of article.related) out += atomLink("related", related.url, "text/html", related.title);
-  return `${out}</item>`;
+  return `${out}</item>\n`;
 }
 
 export function renderRss(view: FeedView): string {
-  let out = `<?xml version="1.0" encoding="utf-8"?>\n<rss${NAMESPACES}><channel>`;
+  let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<rss${NAMESPACES}><channel>\n`;
   out += textElement("title", view.title);
   out += textElement("link", view.homeUrl);
   out += textElement("description", view.description);
@@ -50,7 +52,15 @@ export function renderRss(view: FeedView): string {
   out += atomLink("self", view.links.rss, "application/rss+xml");
   out += atomLink("alternate", view.links.atom, "application/atom+xml");
   out += atomLink("alternate", view.links.json, "application/feed+json");
+  for (const rel of NAV_RELS) {
+    const href = view.nav[rel];
+    if (href) out += atomLink(rel, href, "application/rss+xml");
+  }
+  if (view.hub) out += atomLink("hub", view.hub);
+  if (view.archive) out += "<fh:archive/>";
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
+  // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
+  out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;
   for (const article of view.items) out += item(view, article);
   return `${out}</channel></rss>\n`;
 }

@@ -1,28 +1,194 @@
-// Visibility and paging over articles sorted newest first. Pure, and O(log n + page):
-// the cost of a request depends on the page size, not on the size of the corpus.
-import type { Article } from "../content/article.js";
-import type { Page, PageQuery } from "../store/store.js";
+// Selection over articles sorted newest first: visibility, filters, paging and months.
+// Indexes by topic, provider and category are built once; a request costs a binary
+// search plus its page, unless a predicate filter (type, minQuality) forces a scan.
+import type { Article, Term } from "../content/article.js";
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */
 export function compareArticles(a: Article, b: Article): number {
   return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The index of the first article published at or before `now` (scheduled ones sort first). */
-export function firstVisible(articles: readonly Article[], now: number): number {
+/** The index of the first article published at or before `time` in a newest-first list. */
+export function firstAtOrBefore(articles: readonly Article[], time: number): number {
   let low = 0;
   let high = articles.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((articles[mid] as Article).publishedMs > now) low = mid + 1;
+    if ((articles[mid] as Article).publishedMs > time) low = mid + 1;
     else high = mid;
   }
   return low;
 }
 
-export function selectPage(articles: readonly Article[], { now, limit }: PageQuery): Page {
-  const start = firstVisible(articles, now);
-  // The article just before the first visible one is the next to be published.
-  const next = start > 0 ? articles[start - 1] : undefined;
-  return { items: articles.slice(start, start + limit), nextChangeMs: next?.publishedMs };
+export type TermKind = "topic" | "provider" | "category";
+
+export interface Filters {
+  /** Every topic slug listed must be among the article's topics. */
+  topics: string[];
+  provider?: string;
+  category?: string;
+  type?: string;
+  minQuality?: number;
+}
+
+export interface SelectQuery {
+  filters: Filters;
+  /** The clock: articles dated after it are scheduled, not visible. */
+  now: number;
+  offset: number;
+  limit: number;
+  /** Only articles published in [from, to), e.g. one month of an archive. */
+  range?: { from: number; to: number };
+}
+
+export interface Selection {
+  items: Article[];
+  /** How many visible articles match, across all pages. */
+  total: number;
+  /** When the next scheduled article of this view becomes visible, if ever. */
+  nextChangeMs?: number;
+}
+
+export interface TermSummary extends Term {
+  kind: TermKind;
+  /** Visible articles. */
+  count: number;
+  /** The newest visible article's time. */
+  newest?: string;
+}
+
+interface TermIndex extends Term {
+  articles: Article[];
+}
+
+function addTo(index: Map<string, TermIndex>, term: Term, article: Article) {
+  let entry = index.get(term.slug);
+  if (!entry) {
+    entry = { ...term, articles: [] };
+    index.set(term.slug, entry);
+  }
+  entry.articles.push(article);
+}
+
+export class ArticleIndex {
+  private readonly terms: Record<TermKind, Map<string, TermIndex>> = {
+    topic: new Map(),
+    provider: new Map(),
+    category: new Map(),
+  };
+
+  /** `articles` must be sorted with `compareArticles`, as the build emits them. */
+  constructor(readonly articles: readonly Article[]) {
+    for (const article of articles) {
+      for (const topic of article.topics) addTo(this.terms.topic, topic, article);
+      if (article.provider)
+        addTo(this.terms.provider, { label: article.provider.name, slug: article.provider.slug }, article);
+      if (article.category) addTo(this.terms.category, article.category, article);
+    }
+  }
+
+  /** The label of a topic, provider or category, or undefined when there is none. */
+  term(kind: TermKind, slug: string): Term | undefined {
+    const entry = this.terms[kind].get(slug);
+    return entry && { label: entry.label, slug: entry.slug };
+  }
+
+  /** Every topic, provider and category with its visible article count at `now`. */
+  summaries(now: number): TermSummary[] {
+    const out: TermSummary[] = [];
+    for (const kind of ["topic", "provider", "category"] as const) {
+      for (const entry of this.terms[kind].values()) {
+        const start = firstAtOrBefore(entry.articles, now);
+        out.push({
+          kind,
+          label: entry.label,
+          slug: entry.slug,
+          count: entry.articles.length - start,
+          newest: entry.articles[start]?.published,
+        });
+      }
+    }
+    return out.sort((a, b) => a.label.localeCompare(b.label, "en"));
+  }
+
+  select({ filters, now, offset, limit, range }: SelectQuery): Selection {
+    const { list, matches } = this.plan(filters);
+    if (!list) return { items: [], total: 0 };
+    const upper = range ? Math.min(now, range.to - 1) : now;
+    const start = firstAtOrBefore(list, upper);
+    const end = range ? firstAtOrBefore(list, range.from - 1) : list.length;
+    const nextChangeMs = !range || range.to > now ? this.nextChange(list, matches, now) : undefined;
+    if (!matches) {
+      const from = Math.min(start + offset, end);
+      return { items: list.slice(from, Math.min(from + limit, end)), total: end - start, nextChangeMs };
+    }
+    const items: Article[] = [];
+    let total = 0;
+    for (let i = start; i < end; i++) {
+      const article = list[i] as Article;
+      if (!matches(article)) continue;
+      if (total >= offset && items.length < limit) items.push(article);
+      total++;
+    }
+    return { items, total, nextChangeMs };
+  }
+
+  /**
+   * The newest visible matching article published before `time`, and the oldest
+   * matching one at or after `after` (up to `now`): the neighbours of an archive month.
+   */
+  neighbours(filters: Filters, now: number, before: number, after: number): { older?: Article; newer?: Article } {
+    const { list, matches } = this.plan(filters);
+    if (!list) return {};
+    let older: Article | undefined;
+    for (let i = firstAtOrBefore(list, before - 1); i < list.length && !older; i++) {
+      if (!matches || matches(list[i] as Article)) older = list[i];
+    }
+    let newer: Article | undefined;
+    const visibleStart = firstAtOrBefore(list, now);
+    for (let i = firstAtOrBefore(list, after - 1) - 1; i >= visibleStart && !newer; i--) {
+      if (!matches || matches(list[i] as Article)) newer = list[i];
+    }
+    return { older, newer };
+  }
+
+  /**
+   * The smallest index list that contains the view, and the predicate the rest of
+   * the filters leave to test (none when the list alone is the view).
+   */
+  private plan(filters: Filters): { list?: readonly Article[]; matches?: (article: Article) => boolean } {
+    const lists: (readonly Article[] | undefined)[] = [
+      ...filters.topics.map((slug) => this.terms.topic.get(slug)?.articles),
+      filters.provider === undefined ? this.articles : this.terms.provider.get(filters.provider)?.articles,
+      filters.category === undefined ? this.articles : this.terms.category.get(filters.category)?.articles,
+    ];
+    if (lists.some((list) => list === undefined)) return {};
+    const list = (lists as (readonly Article[])[]).reduce((a, b) => (b.length < a.length ? b : a));
+    const tests: ((article: Article) => boolean)[] = [];
+    for (const slug of filters.topics) {
+      if (list !== this.terms.topic.get(slug)?.articles) {
+        tests.push((article) => article.topics.some((topic) => topic.slug === slug));
+      }
+    }
+    const { provider, category, type, minQuality } = filters;
+    if (provider !== undefined && list !== this.terms.provider.get(provider)?.articles) {
+      tests.push((article) => article.provider?.slug === provider);
+    }
+    if (category !== undefined && list !== this.terms.category.get(category)?.articles) {
+      tests.push((article) => article.category?.slug === category);
+    }
+    if (type !== undefined) tests.push((article) => article.type === type);
+    if (minQuality !== undefined) tests.push((article) => (article.quality ?? 0) >= minQuality);
+    if (tests.length === 0) return { list };
+    return { list, matches: (article) => tests.every((test) => test(article)) };
+  }
+
+  /** Scheduled articles sort first; the one just before the visible ones is next. */
+  private nextChange(list: readonly Article[], matches: ((article: Article) => boolean) | undefined, now: number) {
+    for (let i = firstAtOrBefore(list, now) - 1; i >= 0; i--) {
+      const article = list[i] as Article;
+      if (!matches || matches(article)) return article.publishedMs;
+    }
+    return undefined;
+  }
 }

@@ -1,16 +1,21 @@
-// The format-neutral feed a renderer prints: site identity, links and the page's items.
+// The format-neutral feed a renderer prints: identity, links and the page's items.
 
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
 
 export type FormatName = "rss" | "atom" | "json";
 
+/** RFC 5005 links: paging (first … last) and archives (current, prev-/next-archive). */
+export const NAV_RELS = ["first", "previous", "next", "last", "current", "prev-archive", "next-archive"] as const;
+export type NavRel = (typeof NAV_RELS)[number];
+
 export interface FeedView {
-  /** Format-independent identity of this feed, a `tag:` URI. */
+  /** Format-independent identity of this feed, a `tag:` URI shared by its pages and archives. */
   id: string;
   title: string;
   description: string;
   language: string;
+  /** The HTML page of this feed. */
   homeUrl: string;
   /** Square, 512 px. */
   iconUrl: string;
@@ -18,8 +23,16 @@ export interface FeedView {
   logoUrl: string;
   /** Square, 64 px. */
   faviconUrl: string;
-  /** The absolute URL of this feed in each format; the renderer's own is `self`. */
+  /** The absolute URL of this document in each format; the renderer's own is `self`. */
   links: Record<FormatName, string>;
+  /** Paging and archive links, in the rendered format. */
+  nav: Partial<Record<NavRel, string>>;
+  /** An RFC 5005 archive document (`fh:archive`): its contents never change. */
+  archive: boolean;
+  /** The WebSub hub, when one is configured. */
+  hub?: string;
+  /** The XSLT stylesheet that makes the XML formats readable in a browser. */
+  stylesheet: string;
   /** The newest item's time (RFC 3339), never the time of rendering. */
   updated: string;
   /** Where the scheme of each term kind lives, e.g. `https://site/topics/`. */
@@ -30,24 +43,35 @@ export interface FeedView {
   items: readonly Article[];
 }
 
+export interface FeedDocument {
+  /** The feed's path and filters, e.g. `topics/ai?minQuality=50`: its identity. */
+  key: string;
+  /** What the feed is about, e.g. a topic's label; the site's title is added. */
+  subject?: string;
+  homeUrl: string;
+  links: Record<FormatName, string>;
+  nav: Partial<Record<NavRel, string>>;
+  archive: boolean;
+}
+
 /** An empty feed still needs a fixed `updated`: the epoch keeps the output deterministic. */
 const EPOCH = "1970-01-01T00:00:00Z";
 
-export function feedView(
-  site: SiteConfig,
-  feed: { key: string; title?: string; links: Record<FormatName, string> },
-  items: readonly Article[],
-): FeedView {
+export function feedView(site: SiteConfig, doc: FeedDocument, items: readonly Article[]): FeedView {
   return {
-    id: `${site.tagPrefix}feeds/${feed.key}`,
-    title: feed.title ? `${feed.title} — ${site.title}` : site.title,
-    description: site.description,
+    id: `${site.tagPrefix}feeds/${doc.key}`,
+    title: doc.subject ? `${doc.subject} — ${site.title}` : site.title,
+    description: doc.subject ? `${doc.subject}: ${site.description}` : site.description,
     language: site.language,
-    homeUrl: `${site.origin}/`,
+    homeUrl: doc.homeUrl,
     iconUrl: site.iconUrl,
     logoUrl: site.logoUrl,
     faviconUrl: site.faviconUrl,
-    links: feed.links,
+    links: doc.links,
+    nav: doc.nav,
+    archive: doc.archive,
+    hub: site.hub,
+    stylesheet: `${site.origin}/feed.xsl`,
     updated: items[0]?.published ?? EPOCH,
     schemes: { category: `${site.origin}/categories/`, topic: `${site.origin}/topics/` },
     tagPrefix: site.tagPrefix,

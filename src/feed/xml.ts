@@ -3,18 +3,36 @@
 // CDATA section. Every value here is escaped as text, so `]]>` is never special and
 // no field can open an element. XML-illegal characters were removed at build time.
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-const SPECIAL = /[&<>"]/g;
+// Parsers turn a raw CR into LF in text, and tab, CR and LF into spaces in attributes
+// (XML 1.0 §2.11, §3.3.3), so those travel as character references to survive intact.
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
+const TEXT_SPECIAL = /[&<>"\r]/g;
+const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]/g;
+const escapeChar = (char: string) => ESCAPES[char] as string;
 
+/** Text content: `]]>` can never close anything, and no markup can open. */
 export function escapeXml(value: string): string {
-  return value.replace(SPECIAL, (char) => ESCAPES[char] as string);
+  return value.replace(TEXT_SPECIAL, escapeChar);
+}
+
+/** A double-quoted attribute value. */
+export function escapeAttribute(value: string): string {
+  return value.replace(ATTRIBUTE_SPECIAL, escapeChar);
 }
 
 /** ` name="value"` for each defined value, in the given order. */
 export function attrs(values: Record<string, string | number | undefined>): string {
   let out = "";
   for (const [name, value] of Object.entries(values)) {
-    if (value !== undefined) out += ` ${name}="${escapeXml(String(value))}"`;
+    if (value !== undefined) out += ` ${name}="${escapeAttribute(String(value))}"`;
   }
   return out;
 }
@@ -31,4 +49,9 @@ export function textElement(
 /** Plain text as HTML, for fields whose format reads HTML (RSS `description`). */
 export function textToHtml(text: string): string {
   return escapeXml(text);
+}
+
+/** Browsers that still run XSLT show the feed as a page; readers ignore the instruction. */
+export function stylesheetInstruction(href: string): string {
+  return `<?xml-stylesheet type="text/xsl" href="${escapeAttribute(href)}"?>\n`;
 }

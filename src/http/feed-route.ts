@@ -1,11 +1,16 @@
-// The feed handler: query → canonical view → (edge cache) → page of articles → body.
+// Feed documents: the subscription feed of a view (all articles, a topic, a provider or
+// a category, plus query filters), its pages, and its monthly archives (RFC 5005).
 import type { Context } from "hono";
-import { siteConfig } from "../config.js";
+import type { AppEnv } from "../app-env.js";
+import type { CachePolicy } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import { type FormatName, feedView } from "../feed/view.js";
+import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
+import type { Filters, TermKind } from "../feed/select.js";
+import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
 import type { ArticleStore } from "../store/store.js";
 import { serveCached } from "./cache.js";
-import { canonicalSearch, parseFeedQuery } from "./query.js";
+import { HttpProblem } from "./problem.js";
+import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
 
 export interface FeedDeps {
   store: ArticleStore;
@@ -13,38 +18,131 @@ export interface FeedDeps {
   now: () => number;
 }
 
-/** The HTTP Link header: this feed's `self`, and the same view in the other formats. */
-function linkHeader(format: FormatName, links: Record<FormatName, string>): string {
-  return FORMAT_NAMES.map(
-    (name) => `<${links[name]}>; rel="${name === format ? "self" : "alternate"}"; type="${FORMATS[name].mediaType}"`,
-  ).join(", ");
+/** The path segment of each kind of term: `/topics/ai/`, `/providers/nature/`, … */
+export const KIND_PATHS = { topic: "topics", provider: "providers", category: "categories" } as const;
+
+/** Archives never change once their month is over: readers may keep them for long. */
+const ARCHIVE_MAX_AGE = 30 * 86_400;
+
+export function scopePath(kind?: TermKind, slug?: string): string {
+  return kind && slug ? `/${KIND_PATHS[kind]}/${encodeURIComponent(slug)}` : "";
 }
 
-export function feedHandler(format: FormatName, deps: FeedDeps) {
-  const { file, mediaType, render } = FORMATS[format];
-  return async (c: Context) => {
-    const site = siteConfig(c.env);
+const notFound = (detail: string) => new HttpProblem(404, "Not Found", detail);
+
+/** Path scope and query filters as one view; a filter may not contradict the path. */
+async function resolveFilters(store: ArticleStore, query: FeedQuery, kind?: TermKind, slug?: string): Promise<Filters> {
+  const invalid = [];
+  for (const name of ["topic", "provider", "category"] as const) {
+    const value = query[name];
+    if (value !== undefined && !(await store.term(name, value)))
+      invalid.push({ name, reason: `there is no ${name} ${value}` });
+    if (value !== undefined && kind === name && name !== "topic" && value !== slug) {
+      invalid.push({ name, reason: `contradicts the ${name} of the path, ${slug}` });
+    }
+  }
+  if (invalid.length > 0) throw badRequest(invalid);
+  const pick = (name: "provider" | "category") => (kind === name ? slug : query[name]);
+  return {
+    topics: [...(kind === "topic" && slug ? [slug] : []), ...(query.topic ? [query.topic] : [])],
+    provider: pick("provider"),
+    category: pick("category"),
+    type: query.type,
+    minQuality: query.minQuality,
+  };
+}
+
+function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: string | undefined): string {
+  const parts = FORMAT_NAMES.map(
+    (name) => `<${links[name]}>; rel="${name === format ? "self" : "alternate"}"; type="${FORMATS[name].mediaType}"`,
+  );
+  if (hub) parts.push(`<${hub}>; rel="hub"`);
+  return parts.join(", ");
+}
+
+/** The handler of one format's documents; `kind` when the route is a topic's, provider's or category's. */
+export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind) {
+  const { mediaType, render } = FORMATS[format];
+  return async (c: Context<AppEnv>) => {
+    const site = c.var.site;
+    const { slug, month } = c.req.param() as { slug?: string; month?: string };
     const query = parseFeedQuery(new URL(c.req.url).searchParams);
-    const search = canonicalSearch(query);
-    const links = Object.fromEntries(
-      FORMAT_NAMES.map((name) => [name, `${site.origin}/${FORMATS[name].file}${search}`]),
-    ) as Record<FormatName, string>;
     const now = deps.now();
+    const subject = kind && slug ? await deps.store.term(kind, slug) : undefined;
+    if (kind && !subject) throw notFound(`There is no ${kind} ${slug}.`);
+    const filters = await resolveFilters(deps.store, query, kind, slug);
+
+    const base = `${site.origin}${scopePath(kind, slug)}`;
+    const viewSearch = canonicalSearch({ ...query, limit: undefined, page: undefined });
+    const archiveUrl = (m: string, f: FormatName) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`;
+    const pageUrl = (page: number, f: FormatName) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, page })}`;
+    const docUrl = (f: FormatName) => (month ? archiveUrl(month, f) : pageUrl(query.page, f));
+    const links = Object.fromEntries(FORMAT_NAMES.map((f) => [f, docUrl(f)])) as Record<FormatName, string>;
+    const range = month === undefined ? undefined : archiveRange(month, now);
+    const paging = (["limit", "page"] as const).filter((name) => c.req.query(name) !== undefined);
+    if (range && paging.length > 0) {
+      throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
+    }
+
     const version = await deps.store.version();
+    const policy: CachePolicy = range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache;
     return serveCached(c, {
-      key: `${site.origin}/_cache/${version}/${file}${search}`,
+      key: `${site.origin}/_cache/${version}${new URL(links[format]).pathname}${new URL(links[format]).search}`,
       now,
-      policy: site.cache,
+      policy,
       render: async () => {
-        const page = await deps.store.page({ now, limit: query.limit });
+        const selection = await deps.store.select({
+          filters,
+          now,
+          offset: range ? 0 : (query.page - 1) * query.limit,
+          limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
+          range,
+        });
+        const nav: Partial<Record<NavRel, string>> = {};
+        if (range && month) {
+          if (selection.total === 0) throw notFound(`The archive ${month} of this feed holds no articles.`);
+          const { older, newer } = await deps.store.neighbours(filters, now, range.from, range.to);
+          nav.current = pageUrl(1, format);
+          if (older) nav["prev-archive"] = archiveUrl(monthOf(older.publishedMs), format);
+          if (newer && newer.publishedMs < startOfMonth(now)) {
+            nav["next-archive"] = archiveUrl(monthOf(newer.publishedMs), format);
+          }
+        } else {
+          const lastPage = Math.max(1, Math.ceil(selection.total / query.limit));
+          if (query.page > lastPage) throw notFound(`Page ${query.page} does not exist; the last page is ${lastPage}.`);
+          nav.first = pageUrl(1, format);
+          if (query.page > 1) nav.previous = pageUrl(query.page - 1, format);
+          if (query.page < lastPage) nav.next = pageUrl(query.page + 1, format);
+          nav.last = pageUrl(lastPage, format);
+          if (query.page === 1) {
+            const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
+            if (older) nav["prev-archive"] = archiveUrl(monthOf(older.publishedMs), format);
+          }
+        }
+        const doc: FeedDocument = {
+          key: `${scopePath(kind, slug).slice(1) || "all"}${viewSearch}`,
+          subject: subject?.label,
+          homeUrl: `${base}/`,
+          links,
+          nav,
+          archive: range !== undefined,
+        };
         return {
-          body: render(feedView(site, { key: "main", links }, page.items)),
+          body: render(feedView(site, doc, selection.items)),
           contentType: `${mediaType}; charset=utf-8`,
-          lastModifiedMs: page.items[0]?.publishedMs,
-          nextChangeMs: page.nextChangeMs,
-          link: linkHeader(format, links),
+          lastModifiedMs: selection.items[0]?.publishedMs,
+          nextChangeMs: selection.nextChangeMs,
+          link: linkHeader(format, links, site.hub),
         };
       },
     });
   };
+}
+
+/** An archive month must be over; a month that is not one, or not over, has no archive. */
+function archiveRange(month: string, now: number) {
+  const range = monthRange(month);
+  if (!range) throw notFound(`${month} is not a month; archives are named like 2026-05.`);
+  if (range.to > startOfMonth(now)) throw notFound(`The month ${month} is not over; it has no archive yet.`);
+  return range;
 }

@@ -1,27 +1,53 @@
 // Query parameters of feed requests, parsed through one zod schema. Unknown parameters
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
-import { HttpProblem } from "./problem.js";
+import { HttpProblem, type InvalidParam } from "./problem.js";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-const FeedQuery = z.object({
-  limit: z
+const wholeNumber = (min: number, max: number) =>
+  z
     .string()
     .regex(/^\d{1,9}$/, "must be a whole number")
     .transform(Number)
-    .pipe(z.number().min(1, "must be at least 1").max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`))
-    .default(DEFAULT_LIMIT),
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const slug = z
+  .string()
+  .max(200, "must be at most 200 characters")
+  .transform((value) => value.normalize("NFC"))
+  .refine(
+    (value) => /^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(value),
+    "must be a slug such as ai-in-healthcare",
+  );
+
+/** The parameters in canonical order: the order they take in every URL the service writes. */
+const FeedQuery = z.object({
+  topic: slug.optional(),
+  provider: slug.optional(),
+  category: slug.optional(),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,49}$/, "must be a lower-case type such as article")
+    .optional(),
+  minQuality: wholeNumber(0, 100).optional(),
+  limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
+  page: wholeNumber(1, 1_000_000).default(1),
 });
 
 export type FeedQuery = z.output<typeof FeedQuery>;
 
 const KNOWN = Object.keys(FeedQuery.shape) as (keyof FeedQuery)[];
 
+export function badRequest(invalidParams: InvalidParam[]): HttpProblem {
+  const names = invalidParams.map((param) => param.name).join(", ");
+  return new HttpProblem(400, "Bad Request", `Invalid query parameter: ${names}.`, { invalidParams });
+}
+
 export function parseFeedQuery(params: URLSearchParams): FeedQuery {
   const input: Record<string, string> = {};
-  const invalidParams = [];
+  const invalidParams: InvalidParam[] = [];
   for (const name of KNOWN) {
     const values = params.getAll(name);
     if (values.length > 1) invalidParams.push({ name, reason: "must be given once" });
@@ -31,20 +57,23 @@ export function parseFeedQuery(params: URLSearchParams): FeedQuery {
   if (!result.success) {
     for (const issue of result.error.issues) invalidParams.push({ name: issue.path.join("."), reason: issue.message });
   }
-  if (invalidParams.length > 0 || !result.success) {
-    const names = invalidParams.map((param) => param.name).join(", ");
-    throw new HttpProblem(400, "Bad Request", `Invalid query parameter: ${names}.`, { invalidParams });
-  }
+  if (invalidParams.length > 0 || !result.success) throw badRequest(invalidParams);
   return result.data;
 }
 
 /**
  * The known parameters in a fixed order, defaults left out: the same view always has
- * the same URL, whatever order or extra parameters a client sent.
+ * the same URL, whatever order or extra parameters a client sent. `page` and `limit`
+ * can be left out to name the view rather than one page of it.
  */
-export function canonicalSearch(query: FeedQuery): string {
+export function canonicalSearch(query: Partial<FeedQuery>): string {
   const params = new URLSearchParams();
-  if (query.limit !== DEFAULT_LIMIT) params.set("limit", String(query.limit));
+  for (const name of KNOWN) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if ((name === "limit" && value === DEFAULT_LIMIT) || (name === "page" && value === 1)) continue;
+    params.set(name, String(value));
+  }
   const search = params.toString();
   return search ? `?${search}` : "";
 }

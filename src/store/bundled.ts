@@ -1,16 +1,33 @@
-// The default store: the compiled index bundled into the Worker by `npm run build`.
+// The default store: the compiled index bundled into the Worker by `npm run build`,
+// indexed once when the Worker starts.
 import type { ContentIndex } from "../content/article.js";
-import { selectPage } from "../feed/select.js";
-import type { ArticleStore, Page, PageQuery } from "./store.js";
+import { ArticleIndex, type Filters, type SelectQuery, type TermKind } from "../feed/select.js";
+import type { ArticleStore } from "./store.js";
 
 export class BundledStore implements ArticleStore {
-  constructor(private readonly index: ContentIndex) {}
+  private readonly index: ArticleIndex;
 
-  async version(): Promise<string> {
-    return this.index.version;
+  constructor(private readonly content: ContentIndex) {
+    this.index = new ArticleIndex(content.articles);
   }
 
-  async page(query: PageQuery): Promise<Page> {
-    return selectPage(this.index.articles, query);
+  async version() {
+    return this.content.version;
+  }
+
+  async select(query: SelectQuery) {
+    return this.index.select(query);
+  }
+
+  async neighbours(filters: Filters, now: number, before: number, after: number) {
+    return this.index.neighbours(filters, now, before, after);
+  }
+
+  async term(kind: TermKind, slug: string) {
+    return this.index.term(kind, slug);
+  }
+
+  async summaries(now: number) {
+    return this.index.summaries(now);
   }
 }

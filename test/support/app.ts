@@ -3,9 +3,10 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../../src/app.js";
 import type { Article } from "../../src/content/article.js";
+import type { SelectQuery } from "../../src/feed/select.js";
 import { compareArticles } from "../../src/feed/select.js";
 import { BundledStore } from "../../src/store/bundled.js";
-import type { ArticleStore, PageQuery } from "../../src/store/store.js";
+import type { ArticleStore } from "../../src/store/store.js";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 /** 2026-06-01T12:00:00Z */
@@ -31,7 +32,7 @@ export function article(overrides: Partial<Article> = {}): Article {
   };
 }
 
-/** A store that counts the pages it serves: a cache hit must read none. */
+/** A store that counts the selections it serves: a cache hit must make none. */
 export class CountingStore implements ArticleStore {
   pages = 0;
   failing = false;
@@ -39,10 +40,19 @@ export class CountingStore implements ArticleStore {
   version() {
     return this.inner.version();
   }
-  page(query: PageQuery) {
+  select(query: SelectQuery) {
     this.pages++;
     if (this.failing) return Promise.reject(new Error("store unavailable"));
-    return this.inner.page(query);
+    return this.inner.select(query);
+  }
+  neighbours(...args: Parameters<ArticleStore["neighbours"]>) {
+    return this.inner.neighbours(...args);
+  }
+  term(...args: Parameters<ArticleStore["term"]>) {
+    return this.inner.term(...args);
+  }
+  summaries(now: number) {
+    return this.inner.summaries(now);
   }
 }
 

@@ -1,0 +1,134 @@
+// The HTML pages: the home page listing every feed, and one page per topic, provider and
+// category, each with autodiscovery links so browsers and readers find the feeds.
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { AppEnv } from "../app-env.js";
+import type { SiteConfig } from "../config.js";
+import type { Article } from "../content/article.js";
+import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
+import type { TermKind, TermSummary } from "../feed/select.js";
+import { type FeedDeps, scopePath } from "./feed-route.js";
+import { HttpProblem } from "./problem.js";
+
+const LABELS = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
+const HEADINGS = { topic: "Topics", provider: "Providers", category: "Categories" } as const;
+const SINGULAR = { topic: "Topic", provider: "Provider", category: "Category" } as const;
+/** HTML pages change with the clock (scheduled articles), so readers keep them briefly. */
+const PAGE_CACHE_CONTROL = "public, max-age=300";
+
+const feedUrls = (site: SiteConfig, path: string) =>
+  FORMAT_NAMES.map((name) => ({
+    name,
+    label: LABELS[name],
+    type: FORMATS[name].mediaType,
+    url: `${site.origin}${path}/${FORMATS[name].file}`,
+  }));
+
+const date = (rfc3339: string | undefined) => (rfc3339 ? rfc3339.slice(0, 10) : "—");
+
+function layout(site: SiteConfig, title: string, path: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  return html`<!doctype html>
+<html lang="${site.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="icon" href="${site.faviconUrl}">
+<link rel="stylesheet" href="${site.origin}/site.css">
+${feedUrls(site, path).map((feed) => html`<link rel="alternate" type="${feed.type}" title="${title} (${feed.label})" href="${feed.url}">\n`)}
+</head>
+<body>
+<header><a href="${site.origin}/"><img src="${site.faviconUrl}" alt="" width="32" height="32"> ${site.title}</a></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function feedLinks(site: SiteConfig, path: string) {
+  return html`${feedUrls(site, path).map((feed, i) => html`${i > 0 ? " · " : ""}<a href="${feed.url}" type="${feed.type}">${feed.label}</a>`)}`;
+}
+
+const SUBSCRIBE = html`<p class="how">To subscribe, copy a feed's address into your feed reader (NetNewsWire, Feedly,
+Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as OPML</a>.</p>`;
+
+export function homePage(deps: FeedDeps) {
+  return async (c: Context<AppEnv>) => {
+    const site = c.var.site;
+    const now = deps.now();
+    const [summaries, main] = await Promise.all([
+      deps.store.summaries(now),
+      deps.store.select({ filters: { topics: [] }, now, offset: 0, limit: 1 }),
+    ]);
+    const section = (kind: TermKind) => {
+      const rows = summaries.filter((summary) => summary.kind === kind);
+      return html`<section><h2>${HEADINGS[kind]}</h2>
+<table><thead><tr><th>${SINGULAR[kind]}</th><th>Articles</th><th>Newest</th><th>Feeds</th></tr></thead><tbody>
+${rows.map((row) => termRow(site, row))}
+</tbody></table></section>`;
+    };
+    c.header("Cache-Control", PAGE_CACHE_CONTROL);
+    return c.html(
+      layout(
+        site,
+        site.title,
+        "",
+        html`<h1>${site.title}</h1>
+<p>${site.description}</p>
+<section><h2>All articles</h2>
+<p><strong>${main.total}</strong> articles, the newest from ${date(main.items[0]?.published)}: ${feedLinks(site, "")}</p>
+${SUBSCRIBE}</section>
+${section("topic")}
+${section("provider")}
+${section("category")}
+<section><h2 id="json-feed-extensions">JSON Feed extensions</h2>
+<p><code>_related</code> on an item: <code>articles</code>, the related articles, each with <code>title</code>,
+<code>url</code> and, when known, <code>summary</code>, <code>date_published</code> and <code>provider</code>.</p></section>`,
+      ),
+    );
+  };
+}
+
+function termRow(site: SiteConfig, row: TermSummary) {
+  const path = scopePath(row.kind, row.slug);
+  return html`<tr><td><a href="${site.origin}${path}/">${row.label}</a></td><td>${row.count}</td><td>${date(row.newest)}</td><td>${feedLinks(site, path)}</td></tr>\n`;
+}
+
+function articleItem(article: Article) {
+  return html`<li><a href="${article.url}">${article.title}</a> <small>${article.provider?.name ?? ""} · ${date(article.published)}</small></li>\n`;
+}
+
+export function termPage(deps: FeedDeps, kind: TermKind) {
+  return async (c: Context<AppEnv>) => {
+    const site = c.var.site;
+    const slug = c.req.param("slug") as string;
+    const term = await deps.store.term(kind, slug);
+    if (!term) throw new HttpProblem(404, "Not Found", `There is no ${kind} ${slug}.`);
+    const path = scopePath(kind, slug);
+    const filters = {
+      topics: kind === "topic" ? [slug] : [],
+      provider: kind === "provider" ? slug : undefined,
+      category: kind === "category" ? slug : undefined,
+    };
+    const latest = await deps.store.select({ filters, now: deps.now(), offset: 0, limit: 20 });
+    const title = `${term.label} — ${site.title}`;
+    c.header("Cache-Control", PAGE_CACHE_CONTROL);
+    return c.html(
+      layout(
+        site,
+        title,
+        path,
+        html`<h1>${term.label}</h1>
+<p>${SINGULAR[kind]} · <strong>${latest.total}</strong> articles · ${feedLinks(site, path)}</p>
+${SUBSCRIBE}
+<h2>Latest</h2>
+<ul class="articles">
+${latest.items.map(articleItem)}
+</ul>`,
+      ),
+    );
+  };
+}
