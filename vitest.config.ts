@@ -12,12 +12,16 @@ export default defineConfig(async () => ({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/**"],
+          exclude: ["test/node/**", "test/browser/**"],
           provide: await contentFacts("content"),
         },
       },
       {
         test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
+      },
+      {
+        // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.
+        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 },
       },
     ],
   },

@@ -1,6 +1,6 @@
 // HTTP behaviour around the feeds: methods, unknown paths, the home page.
 import { describe, expect, it } from "vitest";
-import { worker } from "./support/app.js";
+import { article, fixtureApp, worker } from "./support/app.js";
 
 describe("HTTP", () => {
   it("answers HEAD with the GET headers and no body", async () => {
@@ -49,5 +49,34 @@ describe("HTTP", () => {
         new RegExp(`<link rel="alternate" type="${type.replace("+", "\\+")}"[^>]*href="http://127.0.0.1:8787/${file}"`),
       );
     }
+  });
+});
+
+describe("the readable view", () => {
+  const BROWSER = {
+    Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    "Sec-Fetch-Dest": "document",
+  };
+
+  it.each(["/rss.xml", "/atom.xml", "/feed.json"])("shows %s to a browser as an HTML page", async (path) => {
+    const fetchFeed = fixtureApp([article({ title: "A <readable> title" })]);
+    const response = await fetchFeed(path, { headers: BROWSER });
+    expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const html = await response.text();
+    expect(html).toContain(`<code id="feed-url">http://127.0.0.1:8787${path}</code>`);
+    expect(html).toContain("A &lt;readable&gt; title");
+    expect(response.headers.get("Vary")).toContain("Sec-Fetch-Dest");
+  });
+
+  it.each([
+    ["a feed reader", { Accept: "application/atom+xml,application/rss+xml,application/xml;q=0.9,*/*;q=0.1" }],
+    ["a script in a page", { Accept: "*/*", "Sec-Fetch-Dest": "empty" }],
+    ["a client that prefers HTML but is no browser tab", { Accept: "text/html" }],
+    ["a browser tab asking for the feed type", { Accept: "application/rss+xml", "Sec-Fetch-Dest": "document" }],
+  ])("gives %s the feed itself", async (_, headers) => {
+    const fetchFeed = fixtureApp([article()]);
+    await fetchFeed("/rss.xml", { headers: BROWSER });
+    const response = await fetchFeed("/rss.xml", { headers });
+    expect(response.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
   });
 });

@@ -166,6 +166,17 @@ export function contentVersion(articles: readonly Article[]): string {
   return createHash("sha256").update(JSON.stringify(articles)).digest("hex").slice(0, 16);
 }
 
+/** Folds the source files under `dir` (the generated index excepted) into a content version. */
+export async function sourceVersion(content: string, dir: string): Promise<string> {
+  const hash = createHash("sha256").update(content);
+  const files = (await readdir(dir, { recursive: true })).filter((file) => !file.includes("generated")).sort();
+  for (const file of files) {
+    const full = path.join(dir, file);
+    if ((await stat(full)).isFile()) hash.update(file).update(await readFile(full));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
 export interface CompileResult {
   index: ContentIndex;
   problems: Problem[];

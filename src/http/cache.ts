@@ -56,7 +56,8 @@ async function renderEntry(c: Context, request: CacheRequest): Promise<Entry> {
     "Content-Type": rendered.contentType,
     ETag: await strongEtag(rendered.body),
     Link: rendered.link,
-    Vary: "Accept-Encoding",
+    // Browsers opening a feed get its readable view (see negotiate.ts).
+    Vary: "Accept, Accept-Encoding, Sec-Fetch-Dest",
   });
   if (rendered.lastModifiedMs !== undefined) {
     headers.set("Last-Modified", new Date(rendered.lastModifiedMs).toUTCString());

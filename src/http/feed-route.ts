@@ -5,10 +5,12 @@ import type { AppEnv } from "../app-env.js";
 import type { CachePolicy } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
+import { renderReadable } from "../feed/readable.js";
 import type { Filters, TermKind } from "../feed/select.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
 import type { ArticleStore } from "../store/store.js";
 import { serveCached } from "./cache.js";
+import { wantsReadableView } from "./negotiate.js";
 import { HttpProblem } from "./problem.js";
 import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
 
@@ -84,10 +86,12 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
       throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
     }
 
+    // A person opening the feed in a browser gets the readable view, cached apart from it.
+    const readable = wantsReadableView(c.req.raw.headers);
     const version = await deps.store.version();
     const policy: CachePolicy = range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache;
     return serveCached(c, {
-      key: `${site.origin}/_cache/${version}${new URL(links[format]).pathname}${new URL(links[format]).search}`,
+      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${new URL(links[format]).pathname}${new URL(links[format]).search}`,
       now,
       policy,
       render: async () => {
@@ -127,9 +131,10 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           nav,
           archive: range !== undefined,
         };
+        const view = feedView(site, doc, selection.items);
         return {
-          body: render(feedView(site, doc, selection.items)),
-          contentType: `${mediaType}; charset=utf-8`,
+          body: readable ? renderReadable(view, format) : render(view),
+          contentType: readable ? "text/html; charset=utf-8" : `${mediaType}; charset=utf-8`,
           lastModifiedMs: selection.items[0]?.publishedMs,
           nextChangeMs: selection.nextChangeMs,
           link: linkHeader(format, links, site.hub),
