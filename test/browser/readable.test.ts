@@ -81,7 +81,8 @@ describe("in a browser", () => {
     await page.goto(`${BASE}/`);
     const fetched = await page.evaluate(async (url) => {
       const response = await fetch(url);
-      return { type: response.headers.get("content-type"), version: (await response.json()).version };
+      const feed = (await response.json()) as { version: string };
+      return { type: response.headers.get("content-type"), version: feed.version };
     }, `${BASE}/feed.json`);
     expect(fetched).toEqual({
       type: "application/feed+json; charset=utf-8",

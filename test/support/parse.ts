@@ -12,7 +12,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  // Decodes numeric character references such as &#13; (named HTML entities never occur in our output).
+  htmlEntities: true,
   isArray: (name) => LISTS.has(name),
 });
 
