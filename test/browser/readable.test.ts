@@ -63,7 +63,7 @@ describe("in a browser", () => {
     expect(response?.headers()["content-type"]).toBe("text/html; charset=utf-8");
     expect(await page.title()).toBe("Signal Digest (Atom feed)");
     await expect(page.locator("#feed-url").textContent()).resolves.toBe(`${BASE}/atom.xml`);
-    expect(await page.locator(".banner").innerText()).toContain("To subscribe");
+    expect(await page.locator(".banner").textContent()).toContain("To subscribe");
     expect(await page.locator(".articles li").count()).toBe(20);
     await page.screenshot({ path: "/tmp/feed-service-atom.png" });
   });
