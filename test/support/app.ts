@@ -60,18 +60,19 @@ export class CountingStore implements ArticleStore {
  * An app over fixture articles, with its own content version (so its cache entries
  * are its own), a clock the test moves, and a counting store.
  */
-export function fixtureApp(articles: Article[], start = NOW) {
+export function fixtureApp(articles: Article[], start = NOW, vars: Partial<Env> = {}) {
   const sorted = [...articles].sort(compareArticles);
   const clock = { now: start };
   const store = new CountingStore(new BundledStore({ version: `fixture-${++apps}`, articles: sorted }));
   const app = createApp({ store, now: () => clock.now });
+  const appEnv = { ...env, ...vars };
   const fetchFeed = async (path: string, init?: RequestInit) => {
     const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(`${ORIGIN}${path}`, init), env, ctx);
+    const response = await app.fetch(new Request(`${ORIGIN}${path}`, init), appEnv, ctx);
     await waitOnExecutionContext(ctx);
     return response;
   };
-  return Object.assign(fetchFeed, { clock, store });
+  return Object.assign(fetchFeed, { clock, store, env: appEnv });
 }
 
 /** The deployed Worker itself (bundled content, real clock), as a client reaches it. */
