@@ -60,7 +60,7 @@ export class CountingStore implements ArticleStore {
  * An app over fixture articles, with its own content version (so its cache entries
  * are its own), a clock the test moves, and a counting store.
  */
-export function fixtureApp(articles: Article[], start = NOW, vars: Partial<Env> = {}) {
+export function fixtureApp(articles: Article[], start = NOW, vars: Record<string, string> = {}) {
   const sorted = [...articles].sort(compareArticles);
   const clock = { now: start };
   const store = new CountingStore(new BundledStore({ version: `fixture-${++apps}`, articles: sorted }));
