@@ -42,7 +42,8 @@ function topics(labels: readonly string[]): Term[] {
 export function normalise(id: string, record: ArticleRecord, body: string): Article {
   const url = (record.webUrl ?? record.originalUrl) as string;
   const published = toRfc3339(record.publishedDateTime);
-  return dropUndefined({
+  // Undefined members vanish when the index is serialised.
+  return {
     id,
     title: record.title.trim(),
     summary: record.excerpt?.trim() || undefined,
@@ -59,10 +60,5 @@ export function normalise(id: string, record: ArticleRecord, body: string): Arti
     provider: record.provider && provider(record.provider),
     images: (record.images ?? []).map(image),
     related: (record.related ?? []).map(related),
-  });
-}
-
-/** Keeps the compiled index free of `undefined` keys, so it serialises the same everywhere. */
-function dropUndefined<T extends object>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  };
 }
