@@ -1,5 +1,6 @@
 // `npm run build`: compiles content/ into the index the Worker bundles. Any bad record
 // stops the build with every problem listed; nothing half-built is written.
+// `npm run check` (`--check`): the same validation, writing nothing.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,11 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(formatProblem(problem));
   console.error(`\nbuild failed: ${problems.length} problem(s) in ${contentDir}; nothing was written`);
   process.exit(1);
+}
+
+if (process.argv.includes("--check")) {
+  console.log(`checked ${index.articles.length + drafts} records in ${contentDir}: no problems`);
+  process.exit(0);
 }
 
 // The version keys the edge cache, so it covers the code that renders as well as the

@@ -5,14 +5,14 @@ import { siteConfig } from "./config.js";
 import { FORMAT_NAMES, FORMATS } from "./feed/formats.js";
 import type { TermKind } from "./feed/select.js";
 import { type FeedDeps, feedHandler, KIND_PATHS } from "./http/feed-route.js";
-import { allowedMethods, corsHeaders, noSniff } from "./http/headers.js";
+import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
 import { opml } from "./http/opml.js";
 import { homePage, termPage } from "./http/pages.js";
 import { notFound, onError } from "./http/problem.js";
 
 export function createApp(deps: FeedDeps) {
   const app = new Hono<AppEnv>();
-  app.use(noSniff, corsHeaders, allowedMethods, async (c, next) => {
+  app.use(noSniff, corsHeaders, allowedMethods, urlLength, async (c, next) => {
     c.set("site", siteConfig(c.env));
     await next();
   });

@@ -10,7 +10,7 @@ import type { z } from "zod";
 import { compareArticles } from "../feed/select.js";
 import type { Article, ContentIndex } from "./article.js";
 import { normalise } from "./normalise.js";
-import { ArticleRecord } from "./schema.js";
+import { ArticleRecord, LIMITS } from "./schema.js";
 
 /** A file larger than this is not a news record; it is rejected before parsing. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -155,6 +155,10 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
         json: rejectLanguage("JSON"),
       },
     });
+    if (parsed.content.length > LIMITS.body) {
+      const bodyLine = source.slice(0, source.length - parsed.content.length).split("\n").length;
+      throw new RecordError(`body: must be at most ${LIMITS.body} characters`, bodyLine);
+    }
     const result = ArticleRecord.safeParse(parsed.data);
     if (!result.success) {
       // Only a record with problems pays for the parse that knows lines.

@@ -11,7 +11,7 @@ import { type FeedDocument, type FormatName, feedView, type NavRel } from "../fe
 import type { ArticleStore } from "../store/store.js";
 import { serveCached } from "./cache.js";
 import { wantsReadableView } from "./negotiate.js";
-import { HttpProblem } from "./problem.js";
+import { HttpProblem, unknownTerm } from "./problem.js";
 import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
 
 export interface FeedDeps {
@@ -71,7 +71,7 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
     const query = parseFeedQuery(new URL(c.req.url).searchParams);
     const now = deps.now();
     const subject = kind && slug ? await deps.store.term(kind, slug) : undefined;
-    if (kind && !subject) throw notFound(`There is no ${kind} ${slug}.`);
+    if (kind && slug && !subject) throw unknownTerm(kind, slug);
     const filters = await resolveFilters(deps.store, query, kind, slug);
 
     const base = `${site.origin}${scopePath(kind, slug)}`;

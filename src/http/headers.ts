@@ -18,6 +18,16 @@ export const noSniff: MiddlewareHandler = async (c, next) => {
   c.res.headers.set("X-Content-Type-Options", "nosniff");
 };
 
+/** Longer request targets are no feed URL this service writes (those stay under 1 KiB). */
+export const MAX_URL_LENGTH = 4096;
+
+export const urlLength: MiddlewareHandler = async (c, next) => {
+  if (c.req.url.length > MAX_URL_LENGTH) {
+    throw new HttpProblem(414, "URI Too Long", `Request URLs are limited to ${MAX_URL_LENGTH} characters.`);
+  }
+  await next();
+};
+
 export const allowedMethods: MiddlewareHandler = async (c, next) => {
   if (!ALLOWED_METHODS.includes(c.req.method)) {
     throw new HttpProblem(405, "Method Not Allowed", `${c.req.method} is not supported; use GET or HEAD.`, {

@@ -9,7 +9,7 @@ import type { Article } from "../content/article.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../feed/select.js";
 import { type FeedDeps, scopePath } from "./feed-route.js";
-import { HttpProblem } from "./problem.js";
+import { unknownTerm } from "./problem.js";
 
 const LABELS = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 const HEADINGS = { topic: "Topics", provider: "Providers", category: "Categories" } as const;
@@ -106,7 +106,7 @@ export function termPage(deps: FeedDeps, kind: TermKind) {
     const site = c.var.site;
     const slug = c.req.param("slug") as string;
     const term = await deps.store.term(kind, slug);
-    if (!term) throw new HttpProblem(404, "Not Found", `There is no ${kind} ${slug}.`);
+    if (!term) throw unknownTerm(kind, slug);
     const path = scopePath(kind, slug);
     const filters = {
       topics: kind === "topic" ? [slug] : [],

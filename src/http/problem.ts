@@ -42,6 +42,15 @@ export function onError(error: Error, c: Context): Response {
   );
 }
 
+/** What a client sent is never echoed back in a path's problem: only a slug's safe characters. */
+export function unknownTerm(kind: string, slug: string): HttpProblem {
+  const named = /^[\p{L}\p{N}-]{1,100}$/u.test(slug) ? ` ${slug}` : " at this address";
+  return new HttpProblem(404, "Not Found", `There is no ${kind}${named}.`);
+}
+
 export function notFound(c: Context): Response {
-  return problemResponse(c, new HttpProblem(404, "Not Found", `There is nothing at ${new URL(c.req.url).pathname}.`));
+  return problemResponse(
+    c,
+    new HttpProblem(404, "Not Found", "There is nothing at this address; the feeds are listed at /."),
+  );
 }

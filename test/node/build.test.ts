@@ -113,6 +113,50 @@ const BAD: Record<string, { source: string | Uint8Array; errors: string[] }> = {
     errors: ["content/o-duplicate.md: duplicate id: content/O-DUPLICATE.md has the same id"],
   },
   "p-notes.txt": { source: "notes", errors: ["content/p-notes.txt: is not a record: records are .md files"] },
+  "q-long-title.md": {
+    source: `---\ntitle: "${"x".repeat(501)}"\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/q\n---\n`,
+    errors: ["content/q-long-title.md:2: title: must be at most 500 characters"],
+  },
+  "r-long-body.md": {
+    source: `${GOOD}\n${"word ".repeat(40_001)}\n`,
+    errors: ["content/r-long-body.md:6: body: must be at most 200000 characters"],
+  },
+  "s-huge.md": {
+    source: `${GOOD}${"a".repeat(1024 * 1024)}`,
+    errors: ["content/s-huge.md: is larger than 1048576 bytes"],
+  },
+  "t-related.md": {
+    source:
+      "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/t\nrelated:\n  - title: r\n    webUrl: data:text/html,<script>alert(1)</script>\n  - excerpt: no title\n---\n",
+    errors: [
+      "content/t-related.md:7: related[0].webUrl: must be an http(s) URL",
+      "content/t-related.md:8: related[1].title: is required",
+    ],
+  },
+  "u-json.md": {
+    source: '---json\n{ "title": "t" }\n---\n',
+    errors: ["content/u-json.md:1: front matter must be YAML, not JSON (it is never evaluated)"],
+  },
+  "v-laughs.md": {
+    source:
+      '---\na: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\n',
+    errors: ["content/v-laughs.md:2: YAML anchors (&a) are not allowed"],
+  },
+  "w-numbers.md": {
+    source:
+      "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/w\nquality: .nan\nimages:\n  - url: https://example.com/i.png\n    width: 1.5\n    height: 0\n---\n",
+    errors: [
+      "content/w-numbers.md:5: quality: expected number, received NaN",
+      "content/w-numbers.md:8: images[0].width: expected int, received number",
+      "content/w-numbers.md:9: images[0].height: Too small: expected number to be >0",
+    ],
+  },
+  "x-date.md": {
+    source: "---\ntitle: t\npublishedDateTime: 2024-02-30T09:15:00Z\nwebUrl: https://example.com/x\n---\n",
+    errors: [
+      "content/x-date.md:3: publishedDateTime: must be an ISO 8601 date-time with a time zone, e.g. 2024-05-02T09:15:00Z",
+    ],
+  },
 };
 
 describe("a bad content folder", () => {
@@ -188,6 +232,45 @@ describe("a valid record", () => {
       "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://e.com/a\npublished: false\n---\n",
     );
     expect(draft).toEqual({ ok: true, article: null });
+  });
+
+  // Hostile but valid bodies, each with the exact HTML the build must make of it.
+  it.each([
+    ["<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"],
+    ["[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"],
+    ["[x](JaVaScRiPt:alert(1))", "<p>[x](JaVaScRiPt:alert(1))</p>"],
+    ["<img src=x onerror=alert(1)>", "<p>&lt;img src=x onerror=alert(1)&gt;</p>"],
+    [
+      '<iframe src="https://evil.example"></iframe>',
+      "<p>&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;</p>",
+    ],
+    [
+      '<a href="javascript:x" onclick="y">z</a>',
+      "<p>&lt;a href=&quot;javascript:x&quot; onclick=&quot;y&quot;&gt;z&lt;/a&gt;</p>",
+    ],
+    ["![i](data:image/png;base64,AAA)", "<p>![i](data:image/png;base64,AAA)</p>"],
+    ["[rel](/relative)", "<p>[rel](/relative)</p>"],
+    ["```js\n</code><script>\n```", '<pre><code class="language-js">&lt;/code&gt;&lt;script&gt;\n</code></pre>'],
+    ['[ok](https://example.com/?a=1&b=2 "t")', '<p><a href="https://example.com/?a=1&amp;b=2" title="t">ok</a></p>'],
+    ["[mail](mailto:a@b.c)", '<p><a href="mailto:a@b.c">mail</a></p>'],
+    ["*a* **b** `c` ]]> ]]> \u0000\u0007", "<p><em>a</em> <strong>b</strong> <code>c</code> ]]&gt; ]]&gt;</p>"],
+    ["\u202Eright-to-left\u202C 🎉 𝔘", "<p>\u202Eright-to-left\u202C 🎉 𝔘</p>"],
+  ])("renders the body %j as exactly %j", (body, html) => {
+    const result = parse(
+      `---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\n---\n${body}\n`,
+    );
+    expect(result).toMatchObject({ ok: true, article: { contentHtml: html } });
+  });
+
+  it.each([
+    ['"<b>bold</b> & <i>"', "<b>bold</b> & <i>"],
+    ['"\u200F\u05E9\u05DC\u05D5\u05DD 🎉 𝔘 ]]> ]]>"', "\u200F\u05E9\u05DC\u05D5\u05DD 🎉 𝔘 ]]> ]]>"],
+    ['"  padded\ttitle  "', "padded\ttitle"],
+  ])("keeps the title %s as the text %j", (yaml, title) => {
+    const result = parse(
+      `---\ntitle: ${yaml}\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\n---\n`,
+    );
+    expect(result).toMatchObject({ ok: true, article: { title } });
   });
 
   it("renders Markdown with raw HTML and script links made inert", () => {
