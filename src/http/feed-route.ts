@@ -2,7 +2,6 @@
 // a category, plus query filters), its pages, and its monthly archives (RFC 5005).
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
-import type { CachePolicy } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
@@ -62,6 +61,49 @@ function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: 
   return parts.join(", ");
 }
 
+interface DocumentUrls {
+  page: (page: number, format: FormatName) => string;
+  archive: (month: string, format: FormatName) => string;
+}
+
+/** RFC 5005 paging links of page `page` out of `lastPage`, and the newest archive from page 1. */
+async function pagingNav(
+  deps: FeedDeps,
+  filters: Filters,
+  now: number,
+  format: FormatName,
+  urls: DocumentUrls,
+  page: number,
+  lastPage: number,
+) {
+  const nav: Partial<Record<NavRel, string>> = { first: urls.page(1, format) };
+  if (page > 1) nav.previous = urls.page(page - 1, format);
+  if (page < lastPage) nav.next = urls.page(page + 1, format);
+  nav.last = urls.page(lastPage, format);
+  if (page === 1) {
+    const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
+    if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
+  }
+  return nav;
+}
+
+/** RFC 5005 archive links: the feed itself, and the nearest months before and after with articles. */
+async function archiveNav(
+  deps: FeedDeps,
+  filters: Filters,
+  now: number,
+  format: FormatName,
+  urls: DocumentUrls,
+  range: { from: number; to: number },
+) {
+  const { older, newer } = await deps.store.neighbours(filters, now, range.from, range.to);
+  const nav: Partial<Record<NavRel, string>> = { current: urls.page(1, format) };
+  if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
+  if (newer && newer.publishedMs < startOfMonth(now))
+    nav["next-archive"] = urls.archive(monthOf(newer.publishedMs), format);
+  return nav;
+}
+
 /** The handler of one format's documents; `kind` when the route is a topic's, provider's or category's. */
 export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind) {
   const { mediaType, render } = FORMATS[format];
@@ -73,27 +115,30 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
     const subject = kind && slug ? await deps.store.term(kind, slug) : undefined;
     if (kind && slug && !subject) throw unknownTerm(kind, slug);
     const filters = await resolveFilters(deps.store, query, kind, slug);
-
-    const base = `${site.origin}${scopePath(kind, slug)}`;
-    const viewSearch = canonicalSearch({ ...query, limit: undefined, page: undefined });
-    const archiveUrl = (m: string, f: FormatName) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`;
-    const pageUrl = (page: number, f: FormatName) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, page })}`;
-    const docUrl = (f: FormatName) => (month ? archiveUrl(month, f) : pageUrl(query.page, f));
-    const links = Object.fromEntries(FORMAT_NAMES.map((f) => [f, docUrl(f)])) as Record<FormatName, string>;
     const range = month === undefined ? undefined : archiveRange(month, now);
     const paging = (["limit", "page"] as const).filter((name) => c.req.query(name) !== undefined);
     if (range && paging.length > 0) {
       throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
     }
 
+    const base = `${site.origin}${scopePath(kind, slug)}`;
+    const viewSearch = canonicalSearch({ ...query, limit: undefined, page: undefined });
+    const urls: DocumentUrls = {
+      page: (page, f) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, page })}`,
+      archive: (m, f) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`,
+    };
+    const links = Object.fromEntries(
+      FORMAT_NAMES.map((f) => [f, month ? urls.archive(month, f) : urls.page(query.page, f)]),
+    ) as Record<FormatName, string>;
+
     // A person opening the feed in a browser gets the readable view, cached apart from it.
     const readable = wantsReadableView(c.req.raw.headers);
+    const self = new URL(links[format]);
     const version = await deps.store.version();
-    const policy: CachePolicy = range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache;
     return serveCached(c, {
-      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${new URL(links[format]).pathname}${new URL(links[format]).search}`,
+      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${self.pathname}${self.search}`,
       now,
-      policy,
+      policy: range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache,
       render: async () => {
         const selection = await deps.store.select({
           filters,
@@ -102,33 +147,17 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
           range,
         });
-        const nav: Partial<Record<NavRel, string>> = {};
-        if (range && month) {
-          if (selection.total === 0) throw notFound(`The archive ${month} of this feed holds no articles.`);
-          const { older, newer } = await deps.store.neighbours(filters, now, range.from, range.to);
-          nav.current = pageUrl(1, format);
-          if (older) nav["prev-archive"] = archiveUrl(monthOf(older.publishedMs), format);
-          if (newer && newer.publishedMs < startOfMonth(now)) {
-            nav["next-archive"] = archiveUrl(monthOf(newer.publishedMs), format);
-          }
-        } else {
-          const lastPage = Math.max(1, Math.ceil(selection.total / query.limit));
-          if (query.page > lastPage) throw notFound(`Page ${query.page} does not exist; the last page is ${lastPage}.`);
-          nav.first = pageUrl(1, format);
-          if (query.page > 1) nav.previous = pageUrl(query.page - 1, format);
-          if (query.page < lastPage) nav.next = pageUrl(query.page + 1, format);
-          nav.last = pageUrl(lastPage, format);
-          if (query.page === 1) {
-            const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
-            if (older) nav["prev-archive"] = archiveUrl(monthOf(older.publishedMs), format);
-          }
-        }
+        const lastPage = Math.max(1, Math.ceil(selection.total / query.limit));
+        if (range && selection.total === 0) throw notFound("This month of the feed holds no articles.");
+        if (!range && query.page > lastPage) throw notFound(`The last page of this feed is ${lastPage}.`);
         const doc: FeedDocument = {
           key: `${scopePath(kind, slug).slice(1) || "all"}${viewSearch}`,
           subject: subject?.label,
           homeUrl: `${base}/`,
           links,
-          nav,
+          nav: range
+            ? await archiveNav(deps, filters, now, format, urls, range)
+            : await pagingNav(deps, filters, now, format, urls, query.page, lastPage),
           archive: range !== undefined,
         };
         const view = feedView(site, doc, selection.items);
@@ -147,7 +176,7 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
 /** An archive month must be over; a month that is not one, or not over, has no archive. */
 function archiveRange(month: string, now: number) {
   const range = monthRange(month);
-  if (!range) throw notFound(`${month} is not a month; archives are named like 2026-05.`);
+  if (!range) throw notFound("Archives are named by month, like 2026-05.");
   if (range.to > startOfMonth(now)) throw notFound(`The month ${month} is not over; it has no archive yet.`);
   return range;
 }
