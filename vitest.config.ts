@@ -1,6 +1,6 @@
 // Two projects: the Worker's tests run inside workerd with the real wrangler.toml;
 // the build step's tests run in Node, where the build itself runs.
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { contentFacts } from "./test/support/content-facts.js";
 
@@ -8,12 +8,19 @@ export default defineConfig(async () => ({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // The D1 schema, applied to the test database by test/support/d1-setup.ts.
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("migrations") } },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/browser/**"],
           provide: await contentFacts("content"),
+          setupFiles: ["test/support/d1-setup.ts"],
         },
       },
       {

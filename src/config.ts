@@ -28,6 +28,8 @@ const Settings = z.object({
   CACHE_STALE_WHILE_REVALIDATE: seconds.default(600),
   /** Seconds after that in which a stale copy is served when rendering fails. */
   CACHE_STALE_IF_ERROR: seconds.default(86_400),
+  /** Where articles come from: the bundled index, or D1 (the `DB` binding). */
+  STORE: z.enum(["bundled", "d1"]).default("bundled"),
   /** A WebSub hub to advertise and ping; empty or absent means none. */
   WEBSUB_HUB: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })]).optional(),
 });
@@ -44,6 +46,7 @@ export interface SiteConfig {
   faviconUrl: string;
   cache: CachePolicy;
   hub?: string;
+  store: "bundled" | "d1";
 }
 
 /** Lifetimes of cached feed responses, in seconds. */
@@ -82,6 +85,7 @@ export function siteConfig(env: object): SiteConfig {
         staleIfError: settings.CACHE_STALE_IF_ERROR,
       },
       hub: settings.WEBSUB_HUB || undefined,
+      store: settings.STORE,
     };
     parsed.set(env, config);
   }

@@ -1,19 +1,41 @@
-// The Worker: the app over the bundled content index and the real clock, and the Cron
-// Trigger that tells the WebSub hub which feeds changed.
+// The Worker: the app over the configured store (the bundled index, or D1) and the real
+// clock, and the Cron Trigger that tells the WebSub hub which feeds changed.
 import { createApp } from "./app.js";
-import { siteConfig } from "./config.js";
+import { ConfigError, siteConfig } from "./config.js";
 import index from "./generated/content-index.js";
 import { BundledStore } from "./store/bundled.js";
+import { D1Store } from "./store/d1.js";
+import type { ArticleStore } from "./store/store.js";
 import { publishChanges } from "./websub/publish.js";
 
-const deps = { store: new BundledStore(index), now: Date.now };
-const app = createApp(deps);
+const bundled = new BundledStore(index);
+
+/** One app per environment object: the Worker reuses `env` across requests. */
+const apps = new WeakMap<Env, { app: ReturnType<typeof createApp>; store: ArticleStore }>();
+
+function forEnv(env: Env) {
+  let entry = apps.get(env);
+  if (!entry) {
+    const choice = siteConfig(env).store;
+    if (choice === "d1" && !env.DB) throw new ConfigError('STORE = "d1" needs the D1 binding DB in wrangler.toml');
+    const store = choice === "d1" ? new D1Store(env.DB) : bundled;
+    entry = { app: createApp({ store, now: Date.now }), store };
+    apps.set(env, entry);
+  }
+  return entry;
+}
 
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    return forEnv(env).app.fetch(request, env, ctx);
+  },
   async scheduled(_controller, env, ctx) {
+    const { store } = forEnv(env);
     ctx.waitUntil(
-      publishChanges({ ...deps, state: env.WEBSUB_STATE, fetch: (...args) => fetch(...args) }, siteConfig(env)),
+      publishChanges(
+        { store, now: Date.now, state: env.WEBSUB_STATE, fetch: (...args) => fetch(...args) },
+        siteConfig(env),
+      ),
     );
   },
 } satisfies ExportedHandler<Env>;

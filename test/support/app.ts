@@ -62,8 +62,16 @@ export class CountingStore implements ArticleStore {
  */
 export function fixtureApp(articles: Article[], start = NOW, vars: Record<string, string> = {}) {
   const sorted = [...articles].sort(compareArticles);
+  return appOver(new BundledStore({ version: nextVersion(), articles: sorted }), start, vars);
+}
+
+/** A content version no other fixture uses. */
+export const nextVersion = () => `fixture-${++apps}`;
+
+/** An app over any store, with a clock the test moves; its store counts selections. */
+export function appOver(inner: ArticleStore, start = NOW, vars: Record<string, string> = {}) {
   const clock = { now: start };
-  const store = new CountingStore(new BundledStore({ version: `fixture-${++apps}`, articles: sorted }));
+  const store = new CountingStore(inner);
   const app = createApp({ store, now: () => clock.now });
   const appEnv = { ...env, ...vars };
   const fetchFeed = async (path: string, init?: RequestInit) => {

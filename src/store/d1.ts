@@ -1,0 +1,204 @@
+// The D1 store: articles in Cloudflare D1 (migrations/), for corpora too large for the
+// bundle. Same interface and same results as the bundled store; each query is an index
+// range, ordered like the feeds (newest first, ties by id), with the clock as a parameter.
+import type { Article, Term } from "../content/article.js";
+import type { Filters, Selection, SelectQuery, TermKind, TermSummary } from "../feed/select.js";
+import { HttpProblem } from "../http/problem.js";
+import type { ArticleStore } from "./store.js";
+
+/** How long an isolate trusts the content version it read: the freshness window of a push. */
+export const VERSION_TTL_MS = 30_000;
+
+/** D1 failed or timed out: a 503 the client may retry, never a 500 with a stack. */
+export class StoreUnavailable extends HttpProblem {
+  constructor(cause: unknown) {
+    super(503, "Service Unavailable", "The article store is unavailable; try again shortly.", {
+      headers: { "Retry-After": "30" },
+    });
+    this.cause = cause;
+  }
+}
+
+interface Condition {
+  /** The table rows come from: a topic's rows drive the scan when there is a topic. */
+  from: string;
+  where: string[];
+  params: unknown[];
+}
+
+/** FROM and WHERE for the articles of a view published in [from, upTo]. */
+function condition(filters: Filters, from: number, upTo: number): Condition {
+  const [first, ...others] = filters.topics;
+  const where = ["a.published_ms >= ?", "a.published_ms <= ?"];
+  const params: unknown[] = [from, upTo];
+  let table = "articles a";
+  if (first !== undefined) {
+    table = "article_topics t JOIN articles a ON a.id = t.article_id";
+    where.unshift("t.topic_slug = ?", "t.published_ms >= ?", "t.published_ms <= ?");
+    params.unshift(first, from, upTo);
+  }
+  for (const slug of others) {
+    where.push("EXISTS (SELECT 1 FROM article_topics x WHERE x.article_id = a.id AND x.topic_slug = ?)");
+    params.push(slug);
+  }
+  const equal = (column: string, value: unknown) => {
+    if (value === undefined) return;
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  equal("a.provider_slug", filters.provider);
+  equal("a.category_slug", filters.category);
+  equal("a.type", filters.type);
+  if (filters.minQuality !== undefined) {
+    where.push("COALESCE(a.quality, 0) >= ?");
+    params.push(filters.minQuality);
+  }
+  return { from: table, where, params };
+}
+
+const sql = ({ from, where }: Condition) => `FROM ${from} WHERE ${where.join(" AND ")}`;
+
+/** The view_counts key of a view that is one index, or undefined when predicates remain. */
+function countedView(filters: Filters): string | undefined {
+  const parts = [
+    ...filters.topics.map((slug) => `topic:${slug}`),
+    ...(filters.provider === undefined ? [] : [`provider:${filters.provider}`]),
+    ...(filters.category === undefined ? [] : [`category:${filters.category}`]),
+  ];
+  if (filters.type !== undefined || filters.minQuality !== undefined || parts.length > 1) return undefined;
+  return parts[0] ?? "all";
+}
+
+const KIND_SQL: Record<TermKind, { table: string; column: string }> = {
+  topic: { table: "article_topics", column: "topic_slug" },
+  provider: { table: "articles", column: "provider_slug" },
+  category: { table: "articles", column: "category_slug" },
+};
+
+export class D1Store implements ArticleStore {
+  private known?: { version: string; readAt: number };
+
+  constructor(
+    private readonly db: D1Database,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Runs a query; any D1 failure becomes StoreUnavailable. */
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw error instanceof HttpProblem ? error : new StoreUnavailable(error);
+    }
+  }
+
+  /**
+   * The version row, re-read at most every VERSION_TTL_MS. When D1 fails, the last
+   * version read still names the cache entries, so stale copies can be served.
+   */
+  async version(): Promise<string> {
+    const now = this.clock();
+    if (this.known && now - this.known.readAt < VERSION_TTL_MS) return this.known.version;
+    try {
+      const row = await this.db.prepare("SELECT value FROM meta WHERE key = 'version'").first<{ value: string }>();
+      if (!row) throw new Error("no content version: run `npm run content:push`");
+      this.known = { version: row.value, readAt: now };
+      return row.value;
+    } catch (error) {
+      if (this.known) return this.known.version;
+      throw new StoreUnavailable(error);
+    }
+  }
+
+  async select({ filters, now, offset, limit, range }: SelectQuery): Promise<Selection> {
+    const upTo = range ? Math.min(now, range.to - 1) : now;
+    const where = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
+    const order = "ORDER BY a.published_ms DESC, a.id ASC";
+    const counted = range ? undefined : countedView(filters);
+    const future = condition(filters, now + 1, Number.MAX_SAFE_INTEGER);
+    const statements = [
+      this.db
+        .prepare(`SELECT a.data ${sql(where)} ${order} LIMIT ? OFFSET ?`)
+        .bind(...where.params, Math.min(limit, 1e9), offset),
+      counted === undefined
+        ? this.db.prepare(`SELECT COUNT(*) AS total ${sql(where)}`).bind(...where.params)
+        : // Every row of the view, less the scheduled ones (few, and an index range).
+          this.db
+            .prepare(
+              `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
+            )
+            .bind(counted, ...future.params),
+      this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
+    ];
+    const [rows, count, next] = await this.run(() => this.db.batch(statements));
+    const items = (rows?.results as { data: string }[]).map((row) => JSON.parse(row.data) as Article);
+    const total = (count?.results[0] as { total: number }).total;
+    const nextMs = (next?.results[0] as { next: number | null }).next;
+    return { items, total, nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined };
+  }
+
+  async neighbours(filters: Filters, now: number, before: number, after: number) {
+    const older = condition(filters, Number.MIN_SAFE_INTEGER, Math.min(before - 1, now));
+    const newer = condition(filters, after, now);
+    const [olderRows, newerRows] = await this.run(() =>
+      this.db.batch([
+        this.db
+          .prepare(`SELECT a.data ${sql(older)} ORDER BY a.published_ms DESC, a.id ASC LIMIT 1`)
+          .bind(...older.params),
+        this.db
+          .prepare(`SELECT a.data ${sql(newer)} ORDER BY a.published_ms ASC, a.id DESC LIMIT 1`)
+          .bind(...newer.params),
+      ]),
+    );
+    const parse = (rows: D1Result | undefined) => {
+      const row = rows?.results[0] as { data: string } | undefined;
+      return row ? (JSON.parse(row.data) as Article) : undefined;
+    };
+    return { older: parse(olderRows), newer: parse(newerRows) };
+  }
+
+  async term(kind: TermKind, slug: string): Promise<Term | undefined> {
+    const row = await this.run(() =>
+      this.db
+        .prepare("SELECT label FROM terms WHERE kind = ? AND slug = ?")
+        .bind(kind, slug)
+        .first<{ label: string }>(),
+    );
+    return row ? { label: row.label, slug } : undefined;
+  }
+
+  async summaries(now: number): Promise<TermSummary[]> {
+    const terms = await this.run(() =>
+      this.db
+        .prepare(
+          "SELECT t.kind, t.slug, t.label, COALESCE(c.total, 0) AS total FROM terms t LEFT JOIN view_counts c ON c.view = t.kind || ':' || t.slug",
+        )
+        .all<{ kind: TermKind; slug: string; label: string; total: number }>(),
+    );
+    if (terms.results.length === 0) return [];
+    // Per term: its scheduled rows and its newest visible one, in one round trip.
+    const statements = terms.results.flatMap(({ kind, slug }) => {
+      const { table, column } = KIND_SQL[kind];
+      return [
+        this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ? AND published_ms > ?`).bind(slug, now),
+        this.db
+          .prepare(`SELECT MAX(published_ms) AS newest FROM ${table} WHERE ${column} = ? AND published_ms <= ?`)
+          .bind(slug, now),
+      ];
+    });
+    const results = await this.run(() => this.db.batch(statements));
+    return terms.results
+      .map(({ kind, slug, label, total }, i) => {
+        const scheduled = (results[2 * i]?.results[0] as { n: number }).n;
+        const newest = (results[2 * i + 1]?.results[0] as { newest: number | null }).newest;
+        return {
+          kind,
+          slug,
+          label,
+          count: total - scheduled,
+          newest: newest === null ? undefined : `${new Date(newest).toISOString().slice(0, 19)}Z`,
+        };
+      })
+      .sort((a, b) => a.label.localeCompare(b.label, "en"));
+  }
+}
