@@ -4,7 +4,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { siteConfig } from "../src/config.js";
-import type { Article } from "../src/content/article.js";
 import { renderAtom } from "../src/feed/atom.js";
 import { ArticleIndex, compareArticles } from "../src/feed/select.js";
 import { feedView } from "../src/feed/view.js";

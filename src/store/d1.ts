@@ -56,6 +56,15 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
   return { from: table, where, params };
 }
 
+const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
+
+/** The one row an aggregate query always returns. */
+function firstRow<T>(result: D1Result | undefined): T {
+  const [row] = resultRows<T>(result);
+  if (row === undefined) throw new Error("D1 returned no row for an aggregate query");
+  return row;
+}
+
 const sql = ({ from, where }: Condition) => `FROM ${from} WHERE ${where.join(" AND ")}`;
 
 /** The view_counts key of a view that is one index, or undefined when predicates remain. */
@@ -131,9 +140,9 @@ export class D1Store implements ArticleStore {
       this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
     ];
     const [rows, count, next] = await this.run(() => this.db.batch(statements));
-    const items = (rows?.results as { data: string }[]).map((row) => JSON.parse(row.data) as Article);
-    const total = (count?.results[0] as { total: number }).total;
-    const nextMs = (next?.results[0] as { next: number | null }).next;
+    const items = resultRows<{ data: string }>(rows).map((row) => JSON.parse(row.data) as Article);
+    const { total } = firstRow<{ total: number }>(count);
+    const { next: nextMs } = firstRow<{ next: number | null }>(next);
     return { items, total, nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined };
   }
 
@@ -151,7 +160,7 @@ export class D1Store implements ArticleStore {
       ]),
     );
     const parse = (rows: D1Result | undefined) => {
-      const row = rows?.results[0] as { data: string } | undefined;
+      const [row] = resultRows<{ data: string }>(rows);
       return row ? (JSON.parse(row.data) as Article) : undefined;
     };
     return { older: parse(olderRows), newer: parse(newerRows) };
@@ -189,8 +198,8 @@ export class D1Store implements ArticleStore {
     const results = await this.run(() => this.db.batch(statements));
     return terms.results
       .map(({ kind, slug, label, total }, i) => {
-        const scheduled = (results[2 * i]?.results[0] as { n: number }).n;
-        const newest = (results[2 * i + 1]?.results[0] as { newest: number | null }).newest;
+        const { n: scheduled } = firstRow<{ n: number }>(results[2 * i]);
+        const { newest } = firstRow<{ newest: number | null }>(results[2 * i + 1]);
         return {
           kind,
           slug,

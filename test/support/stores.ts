@@ -4,8 +4,8 @@ import type { Article } from "../../src/content/article.js";
 import { compareArticles } from "../../src/feed/select.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import { D1Store } from "../../src/store/d1.js";
-import { writeArticle, writeTerms, writeVersion } from "../../src/store/d1-rows.js";
 import type { ArticleStore } from "../../src/store/store.js";
+import { writeArticle, writeTerms, writeVersion } from "./d1-rows.js";
 
 export type StoreKind = "bundled" | "d1";
 export const STORE_KINDS: StoreKind[] = ["bundled", "d1"];

@@ -1,6 +1,6 @@
-// The statements that write articles into the D1 schema: shared by `npm run content:push`
-// and the tests, so both write rows exactly as the D1 store reads them.
-import type { Article } from "../content/article.js";
+// Writes fixture articles into the test D1 database, row for row as `npm run content:push`
+// does (its batched form is scripts/push/rows.ts; the store tests compare the two stores).
+import type { Article } from "../../src/content/article.js";
 
 /** Inserts or updates one article and its topics (an update, not a REPLACE: see the migration). */
 export function writeArticle(db: D1Database, article: Article, contentHash: string): D1PreparedStatement[] {
