@@ -1,6 +1,7 @@
 // Atom 1.0 (RFC 4287) with Media RSS and feed history. Feedly reads Atom's own icon and logo.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
+import { memoPerArticle } from "./memo.js";
 import { type FeedView, NAV_RELS, terms } from "./view.js";
 import { attrs, stylesheetInstruction, textElement } from "./xml.js";
 
@@ -18,7 +19,7 @@ function person(name: string, uri: string | undefined): string {
   return `<author>${textElement("name", name)}${textElement("uri", uri)}</author>`;
 }
 
-function entry(view: FeedView, article: Article): string {
+const entry = memoPerArticle((view: FeedView, article: Article): string => {
   let out = "<entry>";
   out += textElement("id", view.tagPrefix + article.id);
   out += textElement("title", article.title, { type: "text" });
@@ -42,7 +43,7 @@ function entry(view: FeedView, article: Article): string {
   out += textElement("content", article.contentHtml, { type: "html" });
   out += mediaElements(article);
   return `${out}</entry>\n`;
-}
+});
 
 export function renderAtom(view: FeedView): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>\n`;

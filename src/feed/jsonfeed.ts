@@ -2,6 +2,7 @@
 // with the `feed` package, whose json1() emits JSON Feed 1.0 (`author`, no `authors`,
 // no `language`) and cannot carry extensions per item in the 1.1 form.
 import type { Article } from "../content/article.js";
+import { memoPerArticle } from "./memo.js";
 import { type FeedView, terms } from "./view.js";
 
 const VERSION = "https://jsonfeed.org/version/1.1";
@@ -19,7 +20,8 @@ function toSafeJson(value: unknown): string {
   );
 }
 
-function item(view: FeedView, article: Article, about: string) {
+function item(view: FeedView, article: Article) {
+  const about = `${view.author.url}#json-feed-extensions`;
   return {
     id: view.tagPrefix + article.id,
     url: article.url,
@@ -49,8 +51,10 @@ function item(view: FeedView, article: Article, about: string) {
   };
 }
 
+/** An item as it stands in the `items` array: pretty-printed, indented four spaces. */
+const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
+
 export function renderJsonFeed(view: FeedView): string {
-  const about = `${view.author.url}#json-feed-extensions`;
   const feed = {
     version: VERSION,
     title: view.title,
@@ -63,8 +67,10 @@ export function renderJsonFeed(view: FeedView): string {
     authors: [{ name: view.author.name, url: view.author.url }],
     next_url: view.nav.next,
     hubs: view.hub ? [{ type: "WebSub", url: view.hub }] : undefined,
-    items: view.items.map((article) => item(view, article, about)),
   };
-  // JSON.stringify leaves out undefined members, so optional fields simply vanish.
-  return `${toSafeJson(feed)}\n`;
+  // JSON.stringify leaves out undefined members, so optional fields simply vanish. The
+  // items (memoised) close the object: the head loses its closing brace to make room.
+  const head = toSafeJson(feed).slice(0, -2);
+  const items = view.items.map((article) => itemJson(view, article)).join(",\n");
+  return `${head},\n  "items": [${items ? `\n${items}\n  ` : ""}]\n}\n`;
 }

@@ -1,6 +1,7 @@
 // RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
+import { memoPerArticle } from "./memo.js";
 import { type FeedView, NAV_RELS, terms } from "./view.js";
 import { attrs, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
@@ -21,7 +22,7 @@ function atomLink(rel: string, href: string, type?: string, title?: string): str
   return `<atom:link${attrs({ rel, type, href, title })}/>`;
 }
 
-function item(view: FeedView, article: Article): string {
+const item = memoPerArticle((view: FeedView, article: Article): string => {
   const [first] = article.images;
   let out = "<item>";
   out += textElement("title", article.title);
@@ -40,7 +41,7 @@ function item(view: FeedView, article: Article): string {
   if (article.externalUrl) out += atomLink("via", article.externalUrl);
   for (const related of article.related) out += atomLink("related", related.url, "text/html", related.title);
   return `${out}</item>\n`;
-}
+});
 
 export function renderRss(view: FeedView): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<rss${NAMESPACES}><channel>\n`;

@@ -37,7 +37,7 @@ const ERROR_UNTIL = "X-Error-Until";
 
 interface Entry {
   headers: Headers;
-  body: ReadableStream | string | null;
+  body: ReadableStream | Uint8Array | null;
   lifetimes: Freshness;
 }
 
@@ -52,9 +52,11 @@ function lifetimesOf(headers: Headers): Freshness {
 async function renderEntry(c: Context, request: CacheRequest): Promise<Entry> {
   const rendered = await request.render();
   const lifetimes = freshness(request.policy, request.now, rendered.nextChangeMs);
+  // Encoded once: the same bytes are hashed, stored and sent.
+  const body = new TextEncoder().encode(rendered.body);
   const headers = new Headers({
     "Content-Type": rendered.contentType,
-    ETag: await strongEtag(rendered.body),
+    ETag: await strongEtag(body),
     Link: rendered.link,
     // Browsers opening a feed get its readable view (see negotiate.ts).
     Vary: "Accept, Accept-Encoding, Sec-Fetch-Dest",
@@ -69,9 +71,9 @@ async function renderEntry(c: Context, request: CacheRequest): Promise<Entry> {
     stored.set(ERROR_UNTIL, String(lifetimes.errorUntil));
     // The Cache API evicts by this; the stale windows are ours to judge.
     stored.set("Cache-Control", `public, s-maxage=${Math.ceil((lifetimes.errorUntil - request.now) / 1000)}`);
-    c.executionCtx.waitUntil(caches.default.put(request.key, new Response(rendered.body, { headers: stored })));
+    c.executionCtx.waitUntil(caches.default.put(request.key, new Response(body, { headers: stored })));
   }
-  return { headers, body: rendered.body, lifetimes };
+  return { headers, body, lifetimes };
 }
 
 function answer(c: Context, entry: Entry, status: CacheStatus, request: CacheRequest): Response {

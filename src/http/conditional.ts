@@ -23,8 +23,8 @@ export function isNotModified(headers: Headers, etag: string, lastModifiedMs: nu
 }
 
 /** A strong ETag from the body's bytes: it changes exactly when the bytes do. */
-export async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+export async function strongEtag(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
   let binary = "";
   for (const byte of digest.subarray(0, 16)) binary += String.fromCharCode(byte);
   return `"${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}"`;
