@@ -184,6 +184,20 @@ describe("paging (RFC 5005)", () => {
     expect(seen).toEqual(articles.filter((a) => a.topics.some((t) => t.slug === "ai")).map(idOf));
   });
 
+  it("pages a filtered view by next links alone, without a last link", async () => {
+    const matches = (a: Article) => (a.quality ?? 0) >= 30;
+    const seen: string[] = [];
+    let url: string | undefined = "/atom.xml?minQuality=30&limit=4";
+    while (url) {
+      const text = await (await fetchFeed(url)).text();
+      expect(navLinks(text).last).toBeUndefined();
+      seen.push(...readAtom(text).items.map((item) => item.id));
+      url = navLinks(text).next?.replace("http://127.0.0.1:8787", "");
+    }
+    expect(seen).toEqual(articles.filter(matches).map(idOf));
+    expect((await fetchFeed("/atom.xml?minQuality=30&limit=4&page=99")).status).toBe(404);
+  });
+
   it("answers a page past the last with a 404", async () => {
     expect((await fetchFeed("/feed.json?limit=10&page=3")).status).toBe(200);
     expect((await fetchFeed("/feed.json?limit=10&page=4")).status).toBe(404);

@@ -43,8 +43,13 @@ export interface SelectQuery {
 
 export interface Selection {
   items: Article[];
-  /** How many visible articles match, across all pages. */
-  total: number;
+  /**
+   * How many visible articles match, across all pages: given when the view is one index
+   * (then it costs nothing); absent with predicate filters, which would need a full scan.
+   */
+  total?: number;
+  /** Whether matching articles follow this page. */
+  more: boolean;
   /** When the next scheduled article of this view becomes visible, if ever. */
   nextChangeMs?: number;
 }
@@ -113,24 +118,27 @@ export class ArticleIndex {
 
   select({ filters, now, offset, limit, range }: SelectQuery): Selection {
     const { list, matches } = this.plan(filters);
-    if (!list) return { items: [], total: 0 };
+    if (!list) return { items: [], total: 0, more: false };
     const upper = range ? Math.min(now, range.to - 1) : now;
     const start = firstAtOrBefore(list, upper);
     const end = range ? firstAtOrBefore(list, range.from - 1) : list.length;
     const nextChangeMs = !range || range.to > now ? this.nextChange(list, matches, now) : undefined;
     if (!matches) {
       const from = Math.min(start + offset, end);
-      return { items: list.slice(from, Math.min(from + limit, end)), total: end - start, nextChangeMs };
+      const to = Math.min(from + limit, end);
+      return { items: list.slice(from, to), total: end - start, more: to < end, nextChangeMs };
     }
+    // Predicates: scan only as far as the page and one article past it.
     const items: Article[] = [];
-    let total = 0;
+    let seen = 0;
     for (let i = start; i < end; i++) {
       const article = list[i] as Article;
       if (!matches(article)) continue;
-      if (total >= offset && items.length < limit) items.push(article);
-      total++;
+      if (seen >= offset + limit) return { items, more: true, nextChangeMs };
+      if (seen >= offset) items.push(article);
+      seen++;
     }
-    return { items, total, nextChangeMs };
+    return { items, more: false, nextChangeMs };
   }
 
   /**

@@ -66,7 +66,10 @@ interface DocumentUrls {
   archive: (month: string, format: FormatName) => string;
 }
 
-/** RFC 5005 paging links of page `page` out of `lastPage`, and the newest archive from page 1. */
+/**
+ * RFC 5005 paging links of page `page`, with `last` when the view's size is known, and
+ * the newest archive from page 1.
+ */
 async function pagingNav(
   deps: FeedDeps,
   filters: Filters,
@@ -74,12 +77,12 @@ async function pagingNav(
   format: FormatName,
   urls: DocumentUrls,
   page: number,
-  lastPage: number,
+  { more, lastPage }: { more: boolean; lastPage?: number },
 ) {
   const nav: Partial<Record<NavRel, string>> = { first: urls.page(1, format) };
   if (page > 1) nav.previous = urls.page(page - 1, format);
-  if (page < lastPage) nav.next = urls.page(page + 1, format);
-  nav.last = urls.page(lastPage, format);
+  if (more) nav.next = urls.page(page + 1, format);
+  if (lastPage !== undefined) nav.last = urls.page(lastPage, format);
   if (page === 1) {
     const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
     if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
@@ -147,9 +150,12 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
           range,
         });
-        const lastPage = Math.max(1, Math.ceil(selection.total / query.limit));
-        if (range && selection.total === 0) throw notFound("This month of the feed holds no articles.");
-        if (!range && query.page > lastPage) throw notFound(`The last page of this feed is ${lastPage}.`);
+        const lastPage =
+          selection.total === undefined ? undefined : Math.max(1, Math.ceil(selection.total / query.limit));
+        if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
+        if (!range && query.page > (lastPage ?? (selection.items.length > 0 ? query.page : 1))) {
+          throw notFound(lastPage ? `The last page of this feed is ${lastPage}.` : "This page of the feed is empty.");
+        }
         const doc: FeedDocument = {
           key: `${scopePath(kind, slug).slice(1) || "all"}${viewSearch}`,
           subject: subject?.label,
@@ -157,7 +163,7 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           links,
           nav: range
             ? await archiveNav(deps, filters, now, format, urls, range)
-            : await pagingNav(deps, filters, now, format, urls, query.page, lastPage),
+            : await pagingNav(deps, filters, now, format, urls, query.page, { more: selection.more, lastPage }),
           archive: range !== undefined,
         };
         const view = feedView(site, doc, selection.items);

@@ -79,7 +79,7 @@ ${rows.map((row) => termRow(site, row))}
         html`<h1>${site.title}</h1>
 <p>${site.description}</p>
 <section><h2>All articles</h2>
-<p><strong>${main.total}</strong> articles, the newest from ${date(main.items[0]?.published)}: ${feedLinks(site, "")}</p>
+<p><strong>${main.total ?? 0}</strong> articles, the newest from ${date(main.items[0]?.published)}: ${feedLinks(site, "")}</p>
 ${SUBSCRIBE}</section>
 ${section("topic")}
 ${section("provider")}
@@ -122,7 +122,7 @@ export function termPage(deps: FeedDeps, kind: TermKind) {
         title,
         path,
         html`<h1>${term.label}</h1>
-<p>${SINGULAR[kind]} · <strong>${latest.total}</strong> articles · ${feedLinks(site, path)}</p>
+<p>${SINGULAR[kind]} · <strong>${latest.total ?? 0}</strong> articles · ${feedLinks(site, path)}</p>
 ${SUBSCRIBE}
 <h2>Latest</h2>
 <ul class="articles">

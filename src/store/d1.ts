@@ -24,6 +24,8 @@ interface Condition {
   from: string;
   where: string[];
   params: unknown[];
+  /** Newest first, ties by id, in the columns of the driving index (no sort step). */
+  order: string;
 }
 
 /** FROM and WHERE for the articles of a view published in [from, upTo]. */
@@ -53,7 +55,8 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
     where.push("COALESCE(a.quality, 0) >= ?");
     params.push(filters.minQuality);
   }
-  return { from: table, where, params };
+  const order = first === undefined ? "a.published_ms DESC, a.id ASC" : "t.published_ms DESC, t.article_id ASC";
+  return { from: table, where, params, order };
 }
 
 const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
@@ -64,6 +67,8 @@ function firstRow<T>(result: D1Result | undefined): T {
   if (row === undefined) throw new Error("D1 returned no row for an aggregate query");
   return row;
 }
+
+const reversed = (order: string) => order.replace(/DESC|ASC/g, (way) => (way === "DESC" ? "ASC" : "DESC"));
 
 const sql = ({ from, where }: Condition) => `FROM ${from} WHERE ${where.join(" AND ")}`;
 
@@ -122,28 +127,36 @@ export class D1Store implements ArticleStore {
   async select({ filters, now, offset, limit, range }: SelectQuery): Promise<Selection> {
     const upTo = range ? Math.min(now, range.to - 1) : now;
     const where = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
-    const order = "ORDER BY a.published_ms DESC, a.id ASC";
     const counted = range ? undefined : countedView(filters);
     const future = condition(filters, now + 1, Number.MAX_SAFE_INTEGER);
+    // One row past the page tells whether another page follows.
+    const take = Math.min(limit, 1e9) + 1;
     const statements = [
       this.db
-        .prepare(`SELECT a.data ${sql(where)} ${order} LIMIT ? OFFSET ?`)
-        .bind(...where.params, Math.min(limit, 1e9), offset),
-      counted === undefined
-        ? this.db.prepare(`SELECT COUNT(*) AS total ${sql(where)}`).bind(...where.params)
-        : // Every row of the view, less the scheduled ones (few, and an index range).
-          this.db
-            .prepare(
-              `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
-            )
-            .bind(counted, ...future.params),
+        .prepare(`SELECT a.data ${sql(where)} ORDER BY ${where.order} LIMIT ? OFFSET ?`)
+        .bind(...where.params, take, offset),
       this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
     ];
-    const [rows, count, next] = await this.run(() => this.db.batch(statements));
-    const items = resultRows<{ data: string }>(rows).map((row) => JSON.parse(row.data) as Article);
-    const { total } = firstRow<{ total: number }>(count);
+    if (counted !== undefined) {
+      // Every row of the view, less the scheduled ones (few, and an index range).
+      statements.push(
+        this.db
+          .prepare(
+            `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
+          )
+          .bind(counted, ...future.params),
+      );
+    }
+    const [rows, next, count] = await this.run(() => this.db.batch(statements));
+    const found = resultRows<{ data: string }>(rows);
+    const items = found.slice(0, limit).map((row) => JSON.parse(row.data) as Article);
     const { next: nextMs } = firstRow<{ next: number | null }>(next);
-    return { items, total, nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined };
+    return {
+      items,
+      total: count && firstRow<{ total: number }>(count).total,
+      more: found.length > limit,
+      nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined,
+    };
   }
 
   async neighbours(filters: Filters, now: number, before: number, after: number) {
@@ -151,12 +164,8 @@ export class D1Store implements ArticleStore {
     const newer = condition(filters, after, now);
     const [olderRows, newerRows] = await this.run(() =>
       this.db.batch([
-        this.db
-          .prepare(`SELECT a.data ${sql(older)} ORDER BY a.published_ms DESC, a.id ASC LIMIT 1`)
-          .bind(...older.params),
-        this.db
-          .prepare(`SELECT a.data ${sql(newer)} ORDER BY a.published_ms ASC, a.id DESC LIMIT 1`)
-          .bind(...newer.params),
+        this.db.prepare(`SELECT a.data ${sql(older)} ORDER BY ${older.order} LIMIT 1`).bind(...older.params),
+        this.db.prepare(`SELECT a.data ${sql(newer)} ORDER BY ${reversed(newer.order)} LIMIT 1`).bind(...newer.params),
       ]),
     );
     const parse = (rows: D1Result | undefined) => {
