@@ -72,11 +72,13 @@ function parseYamlDocument(source: string, lineCounter: LineCounter): Document {
 
 /**
  * The same YAML 1.2 core schema read by js-yaml, about ten times faster, for the common
- * case. Without `&` or `*` in the text there can be no anchor or alias; a record with
- * either, or one js-yaml rejects, takes the `yaml` path so its errors read the same.
+ * case. Without a token starting with `&` or `*` there can be no anchor or alias; a
+ * record with one, or one js-yaml rejects, takes the `yaml` path so its errors read the same.
  */
 function parseYaml(source: string): unknown {
-  if (!/[&*]/.test(source)) {
+  // An anchor or alias starts a token: after a line start, a space, `[`, `{` or `,`.
+  // ("R&D" in a title is neither; a false alarm only costs the slower parser.)
+  if (!/(?:^|[\s[{,])[&*]/.test(source)) {
     try {
       return jsYaml.load(source, { schema: jsYaml.CORE_SCHEMA });
     } catch {

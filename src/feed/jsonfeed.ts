@@ -14,10 +14,10 @@ const tagList = (tags: string[]) => (tags.length ? tags : undefined);
  * separators are escaped, so no `</script>` can close an embedding script element.
  */
 function toSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[<\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return JSON.stringify(value, null, 2)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function item(view: FeedView, article: Article) {
