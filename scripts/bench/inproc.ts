@@ -1,0 +1,352 @@
+// bench.ts's in-process figures over every corpus size (miss, naive `feed` baseline, hit, 304, constant):
+// `node --expose-gc --import tsx scripts/bench/inproc.ts <index.js>...` prints them as one JSON line.
+import { pathToFileURL } from "node:url";
+import { Feed } from "feed";
+import { Hono } from "hono";
+import { createApp } from "../../src/app.js";
+import { siteConfig } from "../../src/config.js";
+import type { Article, ContentIndex } from "../../src/content/article.js";
+import { FORMAT_NAMES, FORMATS } from "../../src/feed/formats.js";
+import type { FormatName } from "../../src/feed/view.js";
+import { BundledStore } from "../../src/store/bundled.js";
+import {
+  BASELINE_LIMIT,
+  FIXED_NOW,
+  installCache,
+  LIMITS,
+  MapCache,
+  missCache,
+  type Summary,
+  stubContext,
+  summarize,
+  type WorkerVars,
+  workerEnv,
+  workerVars,
+} from "./runtime.js";
+
+/**
+ * Per cell and size: warm-up requests, then up to `samples` timed ones in rounds of `block`;
+ * fewer (but at least `minSamples`) once the cell has used `budgetMs` over all sizes.
+ */
+const PLAN = { warmup: 30, samples: 300, minSamples: 30, block: 10, budgetMs: 8000 };
+
+export interface Cell extends Summary {
+  /** Response body size in bytes. */
+  bytes: number;
+}
+
+export interface InprocResult {
+  articles: number;
+  visible: number;
+  topTopic: string;
+  render: { format: FormatName; limit: number; cell: Cell }[];
+  /** limit=50, every request a page whose articles were not rendered before (no memo hits). */
+  unseen: { format: FormatName; cell: Cell }[];
+  filtered: { path: string; cell: Cell };
+  naive: { format: FormatName; cell: Cell }[];
+  cache: { hit: Cell; notModified: Cell; constant: Cell };
+}
+
+interface FetchApp {
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+}
+
+interface Sent {
+  ms: number;
+  status: number;
+  headers: Headers;
+  bytes: number;
+}
+
+/** Calls app.fetch as the Worker runtime would; the timer covers fetch plus reading the body. */
+function client(app: FetchApp, vars: WorkerVars) {
+  const env = workerEnv(vars);
+  const { ctx, flush } = stubContext();
+  return async (url: string, init?: RequestInit): Promise<Sent> => {
+    const request = new Request(url, init);
+    const started = performance.now();
+    const response = await app.fetch(request, env, ctx);
+    const body = await response.arrayBuffer();
+    const ms = performance.now() - started;
+    // Cache writes run after the response, as waitUntil work does in a Worker.
+    await flush();
+    return { ms, status: response.status, headers: response.headers, bytes: body.byteLength };
+  };
+}
+
+type Send = ReturnType<typeof client>;
+
+function expecting(status: number, xCache?: string) {
+  return (url: string, sent: Sent) => {
+    const got = sent.headers.get("X-Cache") ?? undefined;
+    if (sent.status !== status || (xCache !== undefined && got !== xCache)) {
+      throw new Error(`${url}: expected ${status} ${xCache ?? ""}, got ${sent.status} ${got ?? ""}`);
+    }
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+type Check = (url: string, sent: Sent) => void;
+
+/** What to request at one corpus size. */
+interface Probe {
+  send: Send;
+  /** One URL, or the k-th request's (warm-up included), for cells that never repeat one. */
+  url: string | ((k: number) => string);
+  check: Check;
+  init?: RequestInit;
+  /** Fewer timed requests than the plan's, when only so many distinct ones exist. */
+  samples?: number;
+  warmup?: number;
+}
+
+/**
+ * Times one cell at every size: warm-up, then rounds of `block` requests per size in turn,
+ * so drift on this shared 2-core machine falls on all sizes alike and ratios stay fair.
+ */
+async function measure(probes: Probe[]): Promise<Cell[]> {
+  // A clean heap per cell, so one cell's garbage is not collected during the next.
+  gc?.();
+  const bytes = probes.map(() => 0);
+  const requested = probes.map(() => 0);
+  const samples = probes.map((): number[] => []);
+  const cap = (i: number) => probes[i]?.samples ?? PLAN.samples;
+  const once = async (i: number) => {
+    const { send, url, check, init } = probes[i] as Probe;
+    const k = requested[i] ?? 0;
+    requested[i] = k + 1;
+    const target = typeof url === "string" ? url : url(k);
+    const answer = await send(target, init);
+    check(target, answer);
+    bytes[i] = answer.bytes;
+    return answer.ms;
+  };
+  for (const [i, probe] of probes.entries()) for (let k = 0; k < (probe.warmup ?? PLAN.warmup); k++) await once(i);
+  const deadline = performance.now() + PLAN.budgetMs;
+  const enough = (min: number) => samples.every((list, i) => list.length >= Math.min(min, cap(i)));
+  while (!enough(PLAN.samples) && !(performance.now() > deadline && enough(PLAN.minSamples))) {
+    for (let i = 0; i < probes.length; i++) {
+      const list = samples[i] as number[];
+      for (let k = 0; k < PLAN.block && list.length < cap(i); k++) list.push(await once(i));
+    }
+  }
+  return probes.map((_, i) => ({ ...summarize(samples[i] as number[]), bytes: bytes[i] as number }));
+}
+
+/** The most used topic among visible articles: the biggest filtered view. */
+function biggestTopic(articles: readonly Article[]): string {
+  const counts = new Map<string, number>();
+  for (const article of articles) {
+    if (article.publishedMs > FIXED_NOW) continue;
+    for (const topic of article.topics) counts.set(topic.slug, (counts.get(topic.slug) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+}
+
+/** What a straightforward implementation does per request: filter, sort, page, `feed`. */
+function naiveApp(index: ContentIndex, vars: WorkerVars) {
+  const site = siteConfig(vars);
+  const app = new Hono();
+  for (const format of FORMAT_NAMES) {
+    const { file, mediaType } = FORMATS[format];
+    app.get(`/${file}`, (c) => {
+      const limit = Number(c.req.query("limit") ?? 20);
+      const page = index.articles
+        .filter((article) => article.publishedMs <= FIXED_NOW)
+        .sort((a, b) => b.publishedMs - a.publishedMs)
+        .slice(0, limit);
+      const feed = new Feed({
+        id: `${site.origin}/`,
+        title: site.title,
+        description: site.description,
+        link: `${site.origin}/`,
+        language: site.language,
+        updated: new Date(page[0]?.publishedMs ?? 0),
+        feedLinks: Object.fromEntries(FORMAT_NAMES.map((f) => [f, `${site.origin}/${FORMATS[f].file}`])),
+        copyright: "",
+      });
+      for (const article of page) {
+        feed.addItem({
+          title: article.title,
+          id: site.tagPrefix + article.id,
+          link: article.url,
+          date: new Date(article.publishedMs),
+          description: article.summary,
+          content: article.contentHtml,
+          category: [...(article.category ? [article.category] : []), ...article.topics].map((term) => ({
+            name: term.label,
+          })),
+        });
+      }
+      const body = format === "rss" ? feed.rss2() : format === "atom" ? feed.atom1() : feed.json1();
+      return c.body(body, 200, { "Content-Type": `${mediaType}; charset=utf-8` });
+    });
+  }
+  return app;
+}
+
+/** A handler that does nothing but answer with a body of the given size. */
+function constantApp(bytes: number, contentType: string) {
+  const body = "x".repeat(bytes);
+  const app = new Hono();
+  app.get("/atom.xml", (c) => c.body(body, 200, { "Content-Type": contentType }));
+  return app;
+}
+
+/** One corpus size in this process. */
+interface Size {
+  index: ContentIndex;
+  topTopic: string;
+  visible: number;
+}
+
+const ourApp = (index: ContentIndex) => createApp({ store: new BundledStore(index), now: () => FIXED_NOW });
+
+/** The unseen-page cells start after the pages the other cells use (limit=100 covers two). */
+const FIRST_UNSEEN_PAGE = 4;
+
+/** JSON.parse, like the index module: copies get the same hidden classes, so no deopt later. */
+const freshCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * Requests that never render an article twice: pages 4, 5, … once each, then the same pages
+ * of fresh copies of the index (the memo is keyed by article object, so copies are new to it).
+ * The copy is made in `url`, which runs before the timed send.
+ */
+function unseenProbe(size: Size, format: FormatName, vars: WorkerVars): Probe {
+  const pages = Math.floor(size.visible / BASELINE_LIMIT) - FIRST_UNSEEN_PAGE + 1;
+  let current = client(ourApp(size.index), vars);
+  let copies = 0;
+  return {
+    send: (url, init) => current(url, init),
+    url: (k) => {
+      if (Math.floor(k / pages) > copies) {
+        copies++;
+        current = client(ourApp(freshCopy(size.index)), vars);
+      }
+      const page = FIRST_UNSEEN_PAGE + (k % pages);
+      return `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=${BASELINE_LIMIT}&page=${page}`;
+    },
+    check: expecting(200, "MISS"),
+    warmup: 0,
+  };
+}
+
+/**
+ * The renderers memoise each article's item per isolate (src/feed/memo.ts), so a repeated
+ * URL times memoised items; these cells time items rendered for the first time.
+ */
+async function unseenFigures(sizes: Size[], vars: WorkerVars) {
+  await warmUpOnCopies(sizes[0]?.index, vars);
+  const unseen = sizes.map((): InprocResult["unseen"] => []);
+  for (const format of FORMAT_NAMES) {
+    const cells = await measure(sizes.map((size) => unseenProbe(size, format, vars)));
+    cells.forEach((cell, i) => void unseen[i]?.push({ format, cell }));
+  }
+  return unseen;
+}
+
+/** Warms the JIT on fresh items (copies of the first articles) without touching the memo of the measured ones. */
+async function warmUpOnCopies(index: ContentIndex | undefined, vars: WorkerVars) {
+  if (!index) return;
+  for (let copy = 0; copy < 4; copy++) {
+    const send = client(
+      ourApp({ version: `warm-up-${copy}`, articles: freshCopy(index.articles.slice(0, 500)) }),
+      vars,
+    );
+    for (const format of FORMAT_NAMES) {
+      for (let page = 1; page <= 5; page++) {
+        await send(`${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=100&page=${page}`);
+      }
+    }
+  }
+}
+
+async function renderFigures(sizes: Size[], vars: WorkerVars) {
+  installCache(missCache);
+  const origin = String(vars.SITE_URL);
+  // First, while no article has been rendered yet.
+  const unseen = await unseenFigures(sizes, vars);
+  const sends = sizes.map(({ index }) => client(ourApp(index), vars));
+  const render = sizes.map((): InprocResult["render"] => []);
+  for (const format of FORMAT_NAMES) {
+    for (const limit of LIMITS) {
+      const url = `${origin}/${FORMATS[format].file}?limit=${limit}`;
+      const cells = await measure(sends.map((send) => ({ send, url, check: expecting(200, "MISS") })));
+      cells.forEach((cell, i) => void render[i]?.push({ format, limit, cell }));
+    }
+  }
+  const paths = sizes.map(({ topTopic }) => `/topics/${encodeURIComponent(topTopic)}/atom.xml?limit=${BASELINE_LIMIT}`);
+  const filtered = await measure(
+    sends.map((send, i) => ({ send, url: `${origin}${paths[i]}`, check: expecting(200, "MISS") })),
+  );
+  return { render, unseen, filtered: filtered.map((cell, i) => ({ path: paths[i] as string, cell })) };
+}
+
+async function naiveFigures(sizes: Size[], vars: WorkerVars) {
+  const sends = sizes.map(({ index }) => client(naiveApp(index, vars), vars));
+  const naive = sizes.map((): InprocResult["naive"] => []);
+  for (const format of FORMAT_NAMES) {
+    const url = `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=${BASELINE_LIMIT}`;
+    const cells = await measure(sends.map((send) => ({ send, url, check: expecting(200) })));
+    cells.forEach((cell, i) => void naive[i]?.push({ format, cell }));
+  }
+  return naive;
+}
+
+async function cacheFigures(sizes: Size[], vars: WorkerVars): Promise<InprocResult["cache"][]> {
+  // Content versions differ per size, so the sizes' entries never share a key.
+  installCache(new MapCache());
+  const url = `${String(vars.SITE_URL)}/atom.xml?limit=${BASELINE_LIMIT}`;
+  const sends = sizes.map(({ index }) => client(ourApp(index), vars));
+  const primed: Sent[] = [];
+  for (const send of sends) {
+    expecting(200, "MISS")(url, await send(url)); // renders and stores (the put is flushed)
+    const sent = await send(url);
+    expecting(200, "HIT")(url, sent);
+    primed.push(sent);
+  }
+  const hit = await measure(sends.map((send) => ({ send, url, check: expecting(200, "HIT") })));
+  const notModified = await measure(
+    sends.map((send, i) => {
+      const init = { headers: { "If-None-Match": primed[i]?.headers.get("ETag") ?? "" } };
+      return { send, url, init, check: expecting(304, "HIT") };
+    }),
+  );
+  const constants = primed.map((sent) => constantApp(sent.bytes, sent.headers.get("Content-Type") ?? ""));
+  const constant = await measure(constants.map((app) => ({ send: client(app, vars), url, check: expecting(200) })));
+  return sizes.map((_, i) => ({
+    hit: hit[i] as Cell,
+    notModified: notModified[i] as Cell,
+    constant: constant[i] as Cell,
+  }));
+}
+
+async function main() {
+  const files = process.argv.slice(2);
+  if (files.length === 0) throw new Error("usage: inproc.ts <content-index.js>...");
+  const sizes: Size[] = [];
+  for (const file of files) {
+    const { default: index } = (await import(pathToFileURL(file).href)) as { default: ContentIndex };
+    const visible = index.articles.filter((article) => article.publishedMs <= FIXED_NOW).length;
+    sizes.push({ index, topTopic: biggestTopic(index.articles), visible });
+  }
+  const vars = workerVars();
+  const { render, unseen, filtered } = await renderFigures(sizes, vars);
+  const naive = await naiveFigures(sizes, vars);
+  const cache = await cacheFigures(sizes, vars);
+  const results: InprocResult[] = sizes.map(({ index, topTopic, visible }, i) => ({
+    articles: index.articles.length,
+    visible,
+    topTopic,
+    render: render[i] ?? [],
+    unseen: unseen[i] ?? [],
+    filtered: filtered[i] as InprocResult["filtered"],
+    naive: naive[i] ?? [],
+    cache: cache[i] as InprocResult["cache"],
+  }));
+  console.log(JSON.stringify(results));
+}
+
+await main();
