@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { attrs, escapeXml } from "../feed/xml.js";
+import { catalog } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";
 import { scopePath } from "./feed-route.js";
 
@@ -18,13 +19,8 @@ function outline(text: string, xmlUrl: string, htmlUrl: string): string {
 export function opml(deps: FeedDeps) {
   return async (c: Context<AppEnv>) => {
     const site = c.var.site;
-    const now = deps.now();
-    const [summaries, main] = await Promise.all([
-      deps.store.summaries(now),
-      deps.store.select({ filters: { topics: [] }, now, offset: 0, limit: 1 }),
-    ]);
+    const { terms, newest } = await catalog(deps.store, deps.now());
     // Dated by the newest article, like the feeds: the same content gives the same bytes.
-    const newest = main.items[0]?.published;
     let body = `<?xml version="1.0" encoding="utf-8"?>\n<opml version="2.0"><head>`;
     body += `<title>${escapeXml(site.title)} feeds</title>`;
     if (newest) body += `<dateModified>${new Date(newest).toUTCString()}</dateModified>`;
@@ -32,7 +28,7 @@ export function opml(deps: FeedDeps) {
     body += `${outline(site.title, `${site.origin}/rss.xml`, `${site.origin}/`)}\n`;
     for (const [kind, heading] of GROUPS) {
       body += `<outline text="${heading}">\n`;
-      for (const summary of summaries.filter((entry) => entry.kind === kind)) {
+      for (const summary of terms.filter((entry) => entry.kind === kind)) {
         const path = `${site.origin}${scopePath(kind, summary.slug)}`;
         body += `${outline(`${summary.label} — ${site.title}`, `${path}/rss.xml`, `${path}/`)}\n`;
       }

@@ -8,6 +8,7 @@ import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../feed/select.js";
+import { catalog } from "./catalog.js";
 import { type FeedDeps, scopePath } from "./feed-route.js";
 import { unknownTerm } from "./problem.js";
 
@@ -58,13 +59,9 @@ Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as
 export function homePage(deps: FeedDeps) {
   return async (c: Context<AppEnv>) => {
     const site = c.var.site;
-    const now = deps.now();
-    const [summaries, main] = await Promise.all([
-      deps.store.summaries(now),
-      deps.store.select({ filters: { topics: [] }, now, offset: 0, limit: 1 }),
-    ]);
+    const { terms, total, newest } = await catalog(deps.store, deps.now());
     const section = (kind: TermKind) => {
-      const rows = summaries.filter((summary) => summary.kind === kind);
+      const rows = terms.filter((summary) => summary.kind === kind);
       return html`<section><h2>${HEADINGS[kind]}</h2>
 <table><thead><tr><th>${SINGULAR[kind]}</th><th>Articles</th><th>Newest</th><th>Feeds</th></tr></thead><tbody>
 ${rows.map((row) => termRow(site, row))}
@@ -79,7 +76,7 @@ ${rows.map((row) => termRow(site, row))}
         html`<h1>${site.title}</h1>
 <p>${site.description}</p>
 <section><h2>All articles</h2>
-<p><strong>${main.total ?? 0}</strong> articles, the newest from ${date(main.items[0]?.published)}: ${feedLinks(site, "")}</p>
+<p><strong>${total}</strong> articles, the newest from ${date(newest)}: ${feedLinks(site, "")}</p>
 ${SUBSCRIBE}</section>
 ${section("topic")}
 ${section("provider")}
