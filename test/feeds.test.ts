@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import type { Article } from "../src/content/article.js";
 import index from "../src/generated/content-index.js";
 import { ORIGIN, worker } from "./support/app.js";
-import { checkJsonFeed } from "./support/jsonfeed-schema.js";
+import { checkJsonFeed, type JsonFeedItem } from "./support/jsonfeed-schema.js";
 import { readAtom, readRss } from "./support/parse.js";
 
 const ENDPOINTS = [
@@ -21,23 +21,8 @@ async function body(path: string): Promise<string> {
   return response.text();
 }
 
-interface JsonItem {
-  id: string;
-  url: string;
-  external_url?: string;
-  title: string;
-  summary?: string;
-  content_html?: string;
-  content_text?: string;
-  date_published: string;
-  image?: string;
-  authors?: { name: string; url?: string }[];
-  tags?: string[];
-  _related?: { articles: { url: string }[] };
-}
-
 async function json(path: string) {
-  return JSON.parse(await body(path)) as Record<string, unknown> & { items: JsonItem[] };
+  return JSON.parse(await body(path)) as Record<string, unknown> & { items: JsonFeedItem[] };
 }
 
 const labels = (article: Article) => [

@@ -13,7 +13,7 @@ import { imageMimeType } from "../src/content/mime.js";
 import { cleanText, LIMITS } from "../src/content/schema.js";
 import { slugify } from "../src/content/slug.js";
 import { fixtureApp, NOW } from "./support/app.js";
-import { checkJsonFeed } from "./support/jsonfeed-schema.js";
+import { checkJsonFeed, type JsonFeedItem } from "./support/jsonfeed-schema.js";
 import { parseXml, readAtom, readRss } from "./support/parse.js";
 
 /** Runs per property; each run renders up to three feeds. */
@@ -409,17 +409,6 @@ function htmlText(html: string): string {
   );
 }
 
-interface JsonItem {
-  id: string;
-  url: string;
-  external_url?: string;
-  title: string;
-  summary?: string;
-  content_html?: string;
-  content_text?: string;
-  date_published: string;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +475,7 @@ describe("renderers over arbitrary hostile articles", () => {
           expect(atom.map((item) => item.via)).toEqual(vias);
           expect(atom.map((item) => item.date)).toEqual(expected.map((a) => a.published));
 
-          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonItem[] }).items;
+          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
           expect(json.map((item) => item.id)).toEqual(ids);
           expect(json.map((item) => item.title)).toEqual(titles);
           expect(json.map((item) => item.url)).toEqual(links);
@@ -521,7 +510,7 @@ describe("renderers over arbitrary hostile articles", () => {
           expect(atom.map((item) => item.content)).toEqual(expected.map((a) => a.contentHtml));
 
           // JSON Feed: the excerpt as is; content_html, else the excerpt (else the title) as content_text.
-          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonItem[] }).items;
+          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
           expect(json.map((item) => item.summary)).toEqual(expected.map((a) => a.summary));
           expect(json.map((item) => item.content_html)).toEqual(expected.map((a) => a.contentHtml));
           expect(json.map((item) => item.content_text)).toEqual(

@@ -266,6 +266,8 @@ export const JsonFeed11 = specObject(
   );
 
 export type JsonFeed11 = z.infer<typeof JsonFeed11>;
+/** An item of a valid feed, with the `_related` extension this service writes. */
+export type JsonFeedItem = z.infer<typeof Item> & { _related?: { articles: { url: string }[] } };
 
 /** `items[3].date_published`-style rendering of a zod issue path. */
 function formatPath(path: readonly PropertyKey[]): string {
