@@ -27,7 +27,19 @@ function forEnv(env: Env) {
 
 export default {
   fetch(request, env, ctx) {
-    return forEnv(env).app.fetch(request, env, ctx);
+    let app: ReturnType<typeof createApp>;
+    try {
+      app = forEnv(env).app;
+    } catch (error) {
+      // The operator's mistake, logged for them; the client gets a problem document, not a stack.
+      console.error(error);
+      const problem = { type: "about:blank", title: "Service Misconfigured", status: 500 };
+      return Response.json(problem, {
+        status: 500,
+        headers: { "Content-Type": "application/problem+json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+      });
+    }
+    return app.fetch(request, env, ctx);
   },
   async scheduled(_controller, env, ctx) {
     const { store } = forEnv(env);
