@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 HARNESS_SRC=${HARNESS_SRC:-../shared/harness}
 HARNESS=${HARNESS:-/tmp/feed-harness}
-PORT=${PORT:-8787}
+# Not 8787, which `npm start` uses; SITE_URL follows, so self links match the address.
+PORT=${PORT:-8795}
 BASE="http://127.0.0.1:$PORT"
 paths=("$@")
 [ ${#paths[@]} -gt 0 ] || paths=(
@@ -30,11 +31,16 @@ if ! (cd "$HARNESS" && ./setup.sh >/tmp/feed-harness-setup.log 2>&1); then
   only=(--only feedparser,atom-rng,jsonfeed,newsboat,rowan,feedsmith)
 fi
 
-npx wrangler dev --port "$PORT" --ip 127.0.0.1 >/tmp/feed-service-dev.log 2>&1 &
+if curl -s -o /dev/null --max-time 2 "$BASE/"; then
+  echo "something already answers on $BASE; set PORT to a free port" >&2
+  exit 2
+fi
+# A process group of its own, so that wrangler and workerd stop with it.
+setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >/tmp/feed-service-dev.log 2>&1 &
 dev=$!
-trap 'kill $dev 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fs -o /dev/null "$BASE/feed.json" && break
+trap 'kill -- -$dev 2>/dev/null || true' EXIT
+for _ in $(seq 1 90); do
+  curl -fs -o /dev/null --max-time 5 "$BASE/feed.json" && break
   sleep 1
 done
 
