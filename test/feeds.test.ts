@@ -39,7 +39,7 @@ describe.each(ENDPOINTS)("$path", ({ path, type }) => {
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
   });
 
-  it("renders the same bytes twice", async () => {
+  it("answers the same bytes twice (rendering twice is tested in cache.test.ts)", async () => {
     expect(await body(path)).toBe(await body(path));
   });
 
