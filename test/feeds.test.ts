@@ -4,7 +4,7 @@ import type { Article } from "../src/content/article.js";
 import index from "../src/generated/content-index.js";
 import { ORIGIN, worker } from "./support/app.js";
 import { checkJsonFeed, type JsonFeedItem } from "./support/jsonfeed-schema.js";
-import { readAtom, readRss } from "./support/parse.js";
+import { type ParsedItem, readAtom, readRss } from "./support/parse.js";
 
 const ENDPOINTS = [
   { path: "/rss.xml", type: "application/rss+xml; charset=utf-8" },
@@ -29,6 +29,18 @@ const labels = (article: Article) => [
   ...(article.category ? [article.category.label] : []),
   ...article.topics.map((topic) => topic.label),
 ];
+
+/** The fields RSS and Atom carry alike, read back and compared with the compiled article. */
+function expectSameArticle(item: ParsedItem, article: Article) {
+  expect(item.id).toBe(TAG_PREFIX + article.id);
+  expect(item.title).toBe(article.title);
+  expect(item.link).toBe(article.url);
+  expect(item.author).toBe(article.provider?.name);
+  expect(item.content).toBe(article.contentHtml);
+  expect(item.categories).toEqual(labels(article));
+  expect(item.via).toBe(article.externalUrl);
+  expect(item.related).toEqual(article.related.map((related) => related.url));
+}
 
 describe.each(ENDPOINTS)("$path", ({ path, type }) => {
   it("answers 200 with its content type, nosniff and CORS", async () => {
@@ -90,16 +102,9 @@ describe("RSS 2.0, read back", () => {
     });
     feed.items.forEach((item, i) => {
       const article = expected[i] as Article;
-      expect(item.id).toBe(TAG_PREFIX + article.id);
-      expect(item.title).toBe(article.title);
-      expect(item.link).toBe(article.url);
+      expectSameArticle(item, article);
       expect(Date.parse(item.date)).toBe(article.publishedMs);
       expect(item.date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
-      expect(item.author).toBe(article.provider?.name);
-      expect(item.content).toBe(article.contentHtml);
-      expect(item.categories).toEqual(labels(article));
-      expect(item.via).toBe(article.externalUrl);
-      expect(item.related).toEqual(article.related.map((related) => related.url));
       expect(item.images).toEqual(article.images.map((image) => image.url));
       const [first] = article.images;
       expect(item.enclosures).toEqual(first?.mimeType ? [{ url: first.url, type: first.mimeType }] : []);
@@ -129,16 +134,9 @@ describe("Atom 1.0, read back", () => {
     });
     feed.items.forEach((item, i) => {
       const article = expected[i] as Article;
-      expect(item.id).toBe(TAG_PREFIX + article.id);
-      expect(item.title).toBe(article.title);
-      expect(item.link).toBe(article.url);
+      expectSameArticle(item, article);
       expect(item.date).toBe(article.published);
-      expect(item.author).toBe(article.provider?.name);
       expect(item.summary).toBe(article.summary ?? (article.contentHtml ? undefined : article.title));
-      expect(item.content).toBe(article.contentHtml);
-      expect(item.categories).toEqual(labels(article));
-      expect(item.via).toBe(article.externalUrl);
-      expect(item.related).toEqual(article.related.map((related) => related.url));
       expect(item.enclosures).toEqual(
         article.images.filter((image) => image.mimeType).map((image) => ({ url: image.url, type: image.mimeType })),
       );
