@@ -520,8 +520,9 @@ function printD1(rows: { n: number; cells: D1Cell[] }[]) {
     [
       "Local D1 (Miniflare's SQLite through getPlatformProxy, as `wrangler dev` runs it) filled with N synthetic",
       "  compiled articles; the app over D1Store, every lookup a miss, 100 timed requests after 10. Each request",
-      "  is one or two D1 round trips (page + counts, then archive neighbours on page 1); locally most of the time",
-      "  is the proxy's IPC, so the ratio between sizes is the figure that matters. Deep pages use OFFSET.",
+      "  is one or two D1 round trips (the page with its paging links, then archive neighbours on page 1); locally",
+      "  most of the time is the proxy's IPC, so the ratio between sizes is the figure that matters. Pages are",
+      "  keyset ranges (`before=<position>`): a deep page seeks the index like page 1.",
     ],
     ["view", ...rows.map((row) => `N=${int(row.n)} med / p99`), "ratio"],
     D1_PATHS.map((view, i) => {

@@ -11,11 +11,11 @@ HARNESS=${HARNESS:-/tmp/feed-harness}
 PORT=${PORT:-8795}
 BASE="http://127.0.0.1:$PORT"
 paths=("$@")
-[ ${#paths[@]} -gt 0 ] || paths=(
+defaults=$((${#paths[@]} == 0))
+[ "$defaults" = 0 ] || paths=(
   /rss.xml /atom.xml /feed.json "/rss.xml?limit=100" "/atom.xml?limit=100" "/feed.json?limit=100"
   /topics/ai-in-healthcare/rss.xml /topics/energie-renouvelable/atom.xml /topics/ai/feed.json
   /providers/nature/rss.xml /providers/nature/atom.xml /categories/news/feed.json
-  "/rss.xml?limit=5&page=2" "/atom.xml?limit=5&page=3" "/feed.json?limit=5&page=2"
   /archive/2026-05/rss.xml /archive/2026-05/atom.xml /archive/2026-05/feed.json
   "/rss.xml?topic=ai&minQuality=50"
 )
@@ -43,6 +43,16 @@ for _ in $(seq 1 90); do
   curl -fs -o /dev/null --max-time 5 "$BASE/feed.json" && break
   sleep 1
 done
+
+# Later pages by their keyset positions, as next links give them: pages 2 and 3 of five.
+next_search() {
+  node -e 'fetch(process.argv[1]).then((r) => r.json()).then((f) => console.log(new URL(f.next_url).search))' "$1"
+}
+if [ "$defaults" = 1 ]; then
+  page2=$(next_search "$BASE/feed.json?limit=5")
+  page3=$(next_search "$BASE/feed.json$page2")
+  paths+=("/rss.xml$page2" "/atom.xml$page3" "/feed.json$page2")
+fi
 
 # Errors fail the run; so does any W3C warning but the one the README explains (RSS
 # carries Feedly's webfeeds namespace, which the validator does not know).

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { siteConfig } from "../src/config.js";
+import type { Article } from "../src/content/article.js";
 import { renderAtom } from "../src/feed/atom.js";
 import { ArticleIndex, compareArticles } from "../src/feed/select.js";
 import { feedView } from "../src/feed/view.js";
@@ -30,14 +31,14 @@ function countingCorpus(n: number) {
       return Reflect.get(target, key, receiver);
     },
   });
-  return { index: new ArticleIndex(counted), reads };
+  return { index: new ArticleIndex(counted), reads, articles };
 }
 
 describe("the request path", () => {
   it("reads the page's 20 articles and a binary search's worth, of 10,000", () => {
     const { index, reads } = countingCorpus(10_000);
     reads.clear();
-    const page = index.select({ filters: { topics: [] }, now: NOW, offset: 0, limit: 20 });
+    const page = index.select({ filters: { topics: [] }, now: NOW, limit: 20 });
     const body = renderAtom(
       feedView(
         siteConfig(env),
@@ -52,17 +53,30 @@ describe("the request path", () => {
     expect(reads.size).toBeLessThanOrEqual(20 + 1 + 15);
   });
 
-  it("reads no more for page 100 than for page 1", () => {
-    const { index, reads } = countingCorpus(10_000);
+  it("reads no more for page 100 than for page 1, its paging links included", () => {
+    const { index, reads, articles } = countingCorpus(10_000);
+    // Page 100 starts after the 1,980th visible article (7,200 are scheduled).
+    const { publishedMs, id } = articles[7200 + 99 * 20 - 1] as Article;
     reads.clear();
-    index.select({ filters: { topics: [] }, now: NOW, offset: 99 * 20, limit: 20 });
-    expect(reads.size).toBeLessThanOrEqual(20 + 1 + 15);
+    const page = index.select({
+      filters: { topics: [] },
+      now: NOW,
+      limit: 20,
+      before: { publishedMs, id },
+      paging: true,
+    });
+    expect(page.items.map((item) => item.id)).toEqual(articles.slice(9180, 9200).map((item) => item.id));
+    expect(page.previous).toEqual({ publishedMs: articles[9159]?.publishedMs, id: articles[9159]?.id });
+    expect(page.last).toEqual({ publishedMs: articles[9979]?.publishedMs, id: articles[9979]?.id });
+    // The page and the one after it, the 21 newer for the previous link, the one before
+    // the last page, the next scheduled, and two binary searches.
+    expect(reads.size).toBeLessThanOrEqual(21 + 21 + 1 + 1 + 2 * 15);
   });
 
   it("answers a topic feed from the topic's own index", () => {
     const { index, reads } = countingCorpus(10_000);
     reads.clear();
-    const page = index.select({ filters: { topics: ["ai"] }, now: NOW, offset: 0, limit: 20 });
+    const page = index.select({ filters: { topics: ["ai"] }, now: NOW, limit: 20 });
     expect(page.items).toHaveLength(20);
     // The topic index is its own array: the corpus itself is not read at all.
     expect(reads.size).toBe(0);

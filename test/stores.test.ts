@@ -41,17 +41,20 @@ const PATHS = [
   "/rss.xml",
   "/atom.xml",
   "/feed.json",
-  "/feed.json?limit=7&page=3",
+  // Keyset pages, two of them starting between the two articles of one second.
+  `/feed.json?limit=7&before=${NOW - 10 * DAY}.tie-a`,
+  `/rss.xml?limit=4&before=${NOW - 10 * DAY}.tie-b`,
+  `/atom.xml?limit=6&before=${NOW - 20 * DAY}.s20`,
   "/atom.xml?limit=100",
   "/topics/ai/rss.xml",
-  "/topics/ai/atom.xml?limit=5&page=2",
+  `/topics/ai/atom.xml?limit=5&before=${NOW - 10 * DAY}.tie-a`,
   "/topics/energie-renouvelable/feed.json",
   "/providers/nature/feed.json",
   "/providers/bbc-news/rss.xml",
   "/categories/news/atom.xml",
   "/feed.json?topic=ai&provider=nature",
   "/rss.xml?type=video&minQuality=20",
-  "/topics/ai/feed.json?category=news&limit=3&page=2",
+  `/topics/ai/feed.json?category=news&limit=3&before=${NOW - 16 * DAY}.s16`,
   "/archive/2026-05/atom.xml",
   "/archive/2026-04/rss.xml",
   "/topics/ai/archive/2026-04/feed.json",
@@ -59,7 +62,7 @@ const PATHS = [
   "/providers/nature/",
   "/archive/2026-06/rss.xml",
   "/topics/unknown/rss.xml",
-  "/feed.json?page=99",
+  "/feed.json?before=0.s00",
 ];
 
 describe("both stores", () => {
@@ -86,6 +89,13 @@ describe("both stores", () => {
     // The fixture exercises what it should: paging, archives, errors.
     expect(results["/archive/2026-04/rss.xml"]?.[0]?.status).toBe(200);
     expect(results["/topics/unknown/rss.xml"]?.[0]?.status).toBe(404);
+    expect(results["/feed.json?before=0.s00"]?.[0]?.status).toBe(404);
+    // A page that starts between two articles of the same second holds the second of them.
+    const tie = JSON.parse(results[`/feed.json?limit=7&before=${NOW - 10 * DAY}.tie-a`]?.[0]?.body ?? "{}");
+    expect(tie.items.map((item: { id: string }) => item.id).slice(0, 2)).toEqual([
+      "tag:127.0.0.1,2026:tie-b",
+      expect.stringMatching(/:s\d\d$/),
+    ]);
   });
 
   it.each(STORE_KINDS)("%s shows a scheduled article once the clock reaches it", async (kind) => {

@@ -143,7 +143,7 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       ["minQuality=-1", "minQuality"],
       ["type=Video", "type"],
       ["topic=ai&topic=energie-renouvelable", "topic"],
-      ["page=0", "page"],
+      ["before=page-2", "before"],
     ])("rejects ?%s with a 400 naming %s", async (search, name) => {
       const response = await fetchFeed(`/rss.xml?${search}`);
       expect(response.status).toBe(400);
@@ -157,31 +157,56 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     });
   });
 
-  describe("paging (RFC 5005)", () => {
+  describe("paging (RFC 5005, by keyset)", () => {
     const articles = corpus();
     const fetchFeed = storeApp(kind, articles);
+    const local = (url: string | undefined) => url?.replace("http://127.0.0.1:8787", "");
 
-    it("reaches every visible article exactly once by following next links", async () => {
-      for (const [format, read] of [
-        ["rss", (text: string) => readRss(text)],
-        ["atom", (text: string) => readAtom(text)],
-      ] as const) {
-        const seen: string[] = [];
-        let url: string | undefined = `/${format}.xml?limit=7`;
-        let pages = 0;
-        while (url) {
-          const text = await (await fetchFeed(url)).text();
-          const links = navLinks(text);
-          seen.push(...read(text).items.map((item) => item.id));
-          expect(links.first).toBe(`http://127.0.0.1:8787/${format}.xml?limit=7`);
-          expect(links.last).toBe(`http://127.0.0.1:8787/${format}.xml?limit=7&page=5`);
-          if (pages > 0) expect(links.previous).toBeDefined();
-          url = links.next?.replace("http://127.0.0.1:8787", "");
-          pages++;
-        }
-        expect(pages).toBe(5);
-        expect(seen).toEqual(articles.map(idOf));
+    /** Follows one rel from `url` to the end: each page's items and links. */
+    async function walk(url: string, rel: "next" | "previous") {
+      const pages: { url: string; ids: string[]; links: Record<string, string> }[] = [];
+      for (let at: string | undefined = url; at; at = local(pages.at(-1)?.links[rel])) {
+        const response = await fetchFeed(at);
+        expect(response.status, at).toBe(200);
+        const text = await response.text();
+        const read = at.includes("rss") ? readRss(text) : readAtom(text);
+        pages.push({ url: at, ids: read.items.map((item) => item.id), links: navLinks(text) });
       }
+      return pages;
+    }
+
+    it("reaches every visible article exactly once by following next links, then previous links back", async () => {
+      for (const format of ["rss", "atom"]) {
+        const first = `/${format}.xml?limit=7`;
+        const forward = await walk(first, "next");
+        expect(forward.flatMap((page) => page.ids)).toEqual(articles.map(idOf));
+        expect(forward).toHaveLength(5);
+        for (const page of forward) {
+          expect(page.links.first).toBe(`http://127.0.0.1:8787${first}`);
+          expect(page.links.last).toBe(forward[0]?.links.last);
+        }
+        // `last` is the oldest full page: it ends the series and stays put as articles arrive.
+        const [last] = await walk(local(forward[0]?.links.last) as string, "next");
+        expect(last?.ids).toEqual(articles.slice(-7).map(idOf));
+        expect(last?.links.next).toBeUndefined();
+        expect(forward[1]?.url).toMatch(new RegExp(`^/${format}\\.xml\\?limit=7&before=\\d+\\.fixture-\\d+$`));
+        // Back from the last page: every article again, and the walk ends on the first page.
+        const back = await walk(forward.at(-1)?.url as string, "previous");
+        expect(back.at(-1)?.url).toBe(first);
+        expect(new Set(back.flatMap((page) => page.ids))).toEqual(new Set(articles.map(idOf)));
+      }
+    });
+
+    it("keeps a page's articles when newer ones are published", async () => {
+      const shifting = [...corpus(), article({ ...at(NOW + DAY), title: "Tomorrow" })];
+      const later = storeApp(kind, shifting);
+      const [, second] = await walk("/atom.xml?limit=5", "next");
+      const before = await (await later(second?.url as string)).text();
+      later.clock.now = NOW + 2 * DAY;
+      const first = readAtom(await (await later("/atom.xml?limit=5")).text());
+      expect(first.items[0]?.title).toBe("Tomorrow");
+      const after = await (await later(second?.url as string)).text();
+      expect(readAtom(after).items).toEqual(readAtom(before).items);
     });
 
     it("follows next_url through the JSON Feed", async () => {
@@ -190,28 +215,30 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       while (url) {
         const feed = await jsonFeed(fetchFeed, url);
         seen.push(...feed.items.map((item) => item.id));
-        url = feed.next_url?.replace("http://127.0.0.1:8787", "");
+        url = local(feed.next_url);
       }
       expect(seen).toEqual(articles.filter((a) => a.topics.some((t) => t.slug === "ai")).map(idOf));
     });
 
-    it("pages a filtered view by next links alone, without a last link", async () => {
+    it("pages a filtered view both ways without a last link", async () => {
       const matches = (a: Article) => (a.quality ?? 0) >= 30;
-      const seen: string[] = [];
-      let url: string | undefined = "/atom.xml?minQuality=30&limit=4";
-      while (url) {
-        const text = await (await fetchFeed(url)).text();
-        expect(navLinks(text).last).toBeUndefined();
-        seen.push(...readAtom(text).items.map((item) => item.id));
-        url = navLinks(text).next?.replace("http://127.0.0.1:8787", "");
-      }
-      expect(seen).toEqual(articles.filter(matches).map(idOf));
-      expect((await fetchFeed("/atom.xml?minQuality=30&limit=4&page=99")).status).toBe(404);
+      const forward = await walk("/atom.xml?minQuality=30&limit=4", "next");
+      expect(forward.every((page) => page.links.last === undefined)).toBe(true);
+      expect(forward.flatMap((page) => page.ids)).toEqual(articles.filter(matches).map(idOf));
+      // Back from the second page, whose previous page is the first.
+      const back = await walk(forward[1]?.url as string, "previous");
+      expect(back.map((page) => page.url)).toEqual([forward[1]?.url, forward[0]?.url]);
+      expect(back.flatMap((page) => page.ids)).toEqual([...(forward[1]?.ids ?? []), ...(forward[0]?.ids ?? [])]);
     });
 
-    it("answers a page past the last with a 404", async () => {
-      expect((await fetchFeed("/feed.json?limit=10&page=3")).status).toBe(200);
-      expect((await fetchFeed("/feed.json?limit=10&page=4")).status).toBe(404);
+    it("answers a position past the oldest article with a 404, and a malformed one with a 400", async () => {
+      expect((await fetchFeed("/feed.json?limit=10&before=0.fixture-1")).status).toBe(404);
+      for (const cursor of ["3", "abc.fixture-1", "1.", "1.-x", "1.a b"]) {
+        const response = await fetchFeed(`/feed.json?before=${encodeURIComponent(cursor)}`);
+        expect(response.status, cursor).toBe(400);
+        const problem = (await response.json()) as { invalid_params: { name: string }[] };
+        expect(problem.invalid_params.map((param) => param.name)).toEqual(["before"]);
+      }
     });
   });
 

@@ -118,7 +118,8 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
     const app = createApp({ store: new D1Store(db, () => now), now: () => now });
     const env = workerEnv({ ...workerVars(), STORE: "d1" });
     const cells: D1Cell[] = [];
-    for (const path of D1_PATHS) {
+    for (const view of D1_PATHS) {
+      const path = await resolvePath(db, now, view);
       const time = async () => {
         const { ctx } = stubContext();
         const started = performance.now();
@@ -139,12 +140,28 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
   }
 }
 
-/** Pages 1 at three sizes, a topic, a filter, and a deep page (OFFSET 10,000). */
+/** How deep the deep page starts: page 201 of 50 articles. */
+const DEEP = 10_000;
+
+/** Pages 1 at three sizes, a topic, a filter, and a deep page (after the 10,000th article). */
 export const D1_PATHS = [
   "/atom.xml?limit=20",
   "/atom.xml?limit=50",
   "/atom.xml?limit=100",
   "/topics/topic-1/atom.xml?limit=50",
   "/feed.json?minQuality=90&limit=50",
-  "/atom.xml?limit=50&page=201",
+  `/atom.xml?limit=50&before=<the ${DEEP.toLocaleString("en")}th article>`,
 ];
+
+/** A path of D1_PATHS as requested: the deep page's position is looked up once. */
+async function resolvePath(db: D1Database, now: number, view: string): Promise<string> {
+  if (!view.includes("<")) return view;
+  const row = await db
+    .prepare(
+      "SELECT id, published_ms AS ms FROM articles WHERE published_ms <= ? ORDER BY published_ms DESC, id LIMIT 1 OFFSET ?",
+    )
+    .bind(now, DEEP - 1)
+    .first<{ id: string; ms: number }>();
+  if (!row) throw new Error(`the bench corpus has fewer than ${DEEP} visible articles`);
+  return view.replace(/<[^>]*>/, `${row.ms}.${row.id}`);
+}

@@ -7,7 +7,9 @@ import { createApp } from "../../src/app.js";
 import { siteConfig } from "../../src/config.js";
 import type { Article, ContentIndex } from "../../src/content/article.js";
 import { FORMAT_NAMES, FORMATS } from "../../src/feed/formats.js";
+import { firstAtOrBefore } from "../../src/feed/select.js";
 import type { FormatName } from "../../src/feed/view.js";
+import { formatCursor } from "../../src/http/query.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import {
   BASELINE_LIMIT,
@@ -206,6 +208,14 @@ const ourApp = (index: ContentIndex) => createApp({ store: new BundledStore(inde
 /** The unseen-page cells start after the pages the other cells use (limit=100 covers two). */
 const FIRST_UNSEEN_PAGE = 4;
 
+/** The `before` position of page `page` (counted from 2) of the main feed, as its next links give it. */
+function pageCursor(articles: readonly Article[], page: number, limit: number): string {
+  const top = firstAtOrBefore(articles, FIXED_NOW);
+  const last = articles[top + (page - 1) * limit - 1];
+  if (!last) throw new Error(`page ${page} is past the end of a corpus of ${articles.length}`);
+  return formatCursor(last);
+}
+
 /** JSON.parse, like the index module: copies get the same hidden classes, so no deopt later. */
 const freshCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -226,7 +236,7 @@ function unseenProbe(size: Size, format: FormatName, vars: WorkerVars): Probe {
         current = client(ourApp(freshCopy(size.index)), vars);
       }
       const page = FIRST_UNSEEN_PAGE + (k % pages);
-      return `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=${BASELINE_LIMIT}&page=${page}`;
+      return `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=${BASELINE_LIMIT}&before=${pageCursor(size.index.articles, page, BASELINE_LIMIT)}`;
     },
     check: expecting(200, "MISS"),
     warmup: 0,
@@ -251,14 +261,12 @@ async function unseenFigures(sizes: Size[], vars: WorkerVars) {
 async function warmUpOnCopies(index: ContentIndex | undefined, vars: WorkerVars) {
   if (!index) return;
   for (let copy = 0; copy < 4; copy++) {
-    const send = client(
-      ourApp({ version: `warm-up-${copy}`, articles: freshCopy(index.articles.slice(0, 500)) }),
-      vars,
-    );
+    const articles = freshCopy(index.articles.slice(0, 500));
+    const send = client(ourApp({ version: `warm-up-${copy}`, articles }), vars);
     for (const format of FORMAT_NAMES) {
-      for (let page = 1; page <= 5; page++) {
-        await send(`${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=100&page=${page}`);
-      }
+      const feed = `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=100`;
+      await send(feed);
+      for (let page = 2; page <= 5; page++) await send(`${feed}&before=${pageCursor(articles, page, 100)}`);
     }
   }
 }

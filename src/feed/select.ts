@@ -3,8 +3,14 @@
 // search plus its page, unless a predicate filter (type, minQuality) forces a scan.
 import type { Article, Term } from "../content/article.js";
 
+/** A place in the feeds' order: what keyset paging keeps between pages. */
+export interface Position {
+  publishedMs: number;
+  id: string;
+}
+
 /** Newest first; the id breaks ties so the order never depends on the file system. */
-export function compareArticles(a: Article, b: Article): number {
+export function compareArticles(a: Position, b: Position): number {
   return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
@@ -19,6 +25,20 @@ export function firstAtOrBefore(articles: readonly Article[], time: number): num
   }
   return low;
 }
+
+/** The index of the first article after `position` in a list in feed order. */
+function firstAfter(articles: readonly Article[], position: Position): number {
+  let low = 0;
+  let high = articles.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareArticles(articles[mid] as Article, position) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const positionOf = ({ publishedMs, id }: Position): Position => ({ publishedMs, id });
 
 export type TermKind = "topic" | "provider" | "category";
 
@@ -35,11 +55,19 @@ export interface SelectQuery {
   filters: Filters;
   /** The clock: articles dated after it are scheduled, not visible. */
   now: number;
-  offset: number;
   limit: number;
+  /** Keyset paging: only the articles after this position in feed order. */
+  before?: Position;
   /** Only articles published in [from, to), e.g. one month of an archive. */
   range?: { from: number; to: number };
+  /** Also find where the previous and the last page start (a feed's page, not an archive). */
+  paging?: boolean;
+  /** `total` is wanted (a store may skip counting otherwise). */
+  count?: boolean;
 }
+
+/** Where a page starts: after a position, or at the top of the feed. */
+export type PageStart = Position | "first";
 
 export interface Selection {
   items: Article[];
@@ -50,6 +78,10 @@ export interface Selection {
   total?: number;
   /** Whether matching articles follow this page. */
   more: boolean;
+  /** With `paging` and `before`: where the page before this one starts; absent when none is newer. */
+  previous?: PageStart;
+  /** With `paging`, when the view is one index: where the oldest page starts. */
+  last?: PageStart;
   /** When the next scheduled article of this view becomes visible, if ever. */
   nextChangeMs?: number;
 }
@@ -116,29 +148,61 @@ export class ArticleIndex {
     return out.sort((a, b) => a.label.localeCompare(b.label, "en"));
   }
 
-  select({ filters, now, offset, limit, range }: SelectQuery): Selection {
+  select({ filters, now, limit, before, range, paging }: SelectQuery): Selection {
     const { list, matches } = this.plan(filters);
-    if (!list) return { items: [], total: 0, more: false };
+    if (!list) return { items: [], total: 0, more: false, ...(paging && { last: "first" as const }) };
     const upper = range ? Math.min(now, range.to - 1) : now;
-    const start = firstAtOrBefore(list, upper);
+    const top = firstAtOrBefore(list, upper);
+    const start = before ? Math.max(top, firstAfter(list, before)) : top;
     const end = range ? firstAtOrBefore(list, range.from - 1) : list.length;
     const nextChangeMs = !range || range.to > now ? this.nextChange(list, matches, now) : undefined;
-    if (!matches) {
-      const from = Math.min(start + offset, end);
-      const to = Math.min(from + limit, end);
-      return { items: list.slice(from, to), total: end - start, more: to < end, nextChangeMs };
+    const selection: Selection = matches
+      ? this.scan(list, matches, start, end, limit)
+      : { items: list.slice(start, Math.min(start + limit, end)), total: end - top, more: start + limit < end };
+    if (paging) {
+      if (before) selection.previous = this.pageBefore(list, matches, top, start, limit);
+      // The oldest page holds the last `limit` articles; it starts after the one before them.
+      if (!matches) selection.last = end - top > limit ? positionOf(list[end - limit - 1] as Article) : "first";
     }
-    // Predicates: scan only as far as the page and one article past it.
+    return { ...selection, nextChangeMs };
+  }
+
+  /** Predicates: scan only as far as the page and one article past it. */
+  private scan(
+    list: readonly Article[],
+    matches: (article: Article) => boolean,
+    start: number,
+    end: number,
+    limit: number,
+  ): Selection {
     const items: Article[] = [];
-    let seen = 0;
     for (let i = start; i < end; i++) {
       const article = list[i] as Article;
       if (!matches(article)) continue;
-      if (seen >= offset + limit) return { items, more: true, nextChangeMs };
-      if (seen >= offset) items.push(article);
-      seen++;
+      if (items.length === limit) return { items, more: true };
+      items.push(article);
     }
-    return { items, more: false, nextChangeMs };
+    return { items, more: false };
+  }
+
+  /**
+   * Where the page before `start` starts: after the (limit+1)-th newer matching article,
+   * or at the top when fewer are newer.
+   */
+  private pageBefore(
+    list: readonly Article[],
+    matches: ((article: Article) => boolean) | undefined,
+    top: number,
+    start: number,
+    limit: number,
+  ): PageStart | undefined {
+    let newer = 0;
+    for (let i = start - 1; i >= top; i--) {
+      const article = list[i] as Article;
+      if (matches && !matches(article)) continue;
+      if (++newer > limit) return positionOf(article);
+    }
+    return newer > 0 ? "first" : undefined;
   }
 
   /**

@@ -14,7 +14,7 @@ export interface Catalog {
 export async function catalog(store: ArticleStore, now: number): Promise<Catalog> {
   const [terms, all] = await Promise.all([
     store.summaries(now),
-    store.select({ filters: { topics: [] }, now, offset: 0, limit: 1 }),
+    store.select({ filters: { topics: [] }, now, limit: 1, count: true }),
   ]);
   return { terms, total: all.total ?? 0, newest: all.items[0]?.published };
 }

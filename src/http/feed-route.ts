@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
-import type { Filters, TermKind } from "../feed/select.js";
+import type { Filters, PageStart, Position, Selection, TermKind } from "../feed/select.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
 import type { ArticleStore } from "../store/store.js";
 import { serveCached } from "./cache.js";
@@ -62,13 +62,15 @@ function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: 
 }
 
 interface DocumentUrls {
-  page: (page: number, format: FormatName) => string;
+  /** The page after `before`, or the first page. */
+  page: (before: Position | undefined, format: FormatName) => string;
   archive: (month: string, format: FormatName) => string;
 }
 
 /**
- * RFC 5005 paging links of page `page`, with `last` when the view's size is known, and
- * the newest archive from page 1.
+ * RFC 5005 paging links of the page after `before` (the first page without it): keyset
+ * cursors both ways, `last` when the view is one index, and the newest archive from the
+ * first page.
  */
 async function pagingNav(
   deps: FeedDeps,
@@ -76,14 +78,16 @@ async function pagingNav(
   now: number,
   format: FormatName,
   urls: DocumentUrls,
-  page: number,
-  { more, lastPage }: { more: boolean; lastPage?: number },
+  before: Position | undefined,
+  { items, more, previous, last }: Selection,
 ) {
-  const nav: Partial<Record<NavRel, string>> = { first: urls.page(1, format) };
-  if (page > 1) nav.previous = urls.page(page - 1, format);
-  if (more) nav.next = urls.page(page + 1, format);
-  if (lastPage !== undefined) nav.last = urls.page(lastPage, format);
-  if (page === 1) {
+  const at = (start: PageStart) => urls.page(start === "first" ? undefined : start, format);
+  const nav: Partial<Record<NavRel, string>> = { first: urls.page(undefined, format) };
+  if (previous) nav.previous = at(previous);
+  const oldest = items.at(-1);
+  if (more && oldest) nav.next = urls.page(oldest, format);
+  if (last) nav.last = at(last);
+  if (!before) {
     const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
     if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
   }
@@ -100,7 +104,7 @@ async function archiveNav(
   range: { from: number; to: number },
 ) {
   const { older, newer } = await deps.store.neighbours(filters, now, range.from, range.to);
-  const nav: Partial<Record<NavRel, string>> = { current: urls.page(1, format) };
+  const nav: Partial<Record<NavRel, string>> = { current: urls.page(undefined, format) };
   if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
   if (newer && newer.publishedMs < startOfMonth(now))
     nav["next-archive"] = urls.archive(monthOf(newer.publishedMs), format);
@@ -119,19 +123,19 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
     if (kind && slug && !subject) throw unknownTerm(kind, slug);
     const filters = await resolveFilters(deps.store, query, kind, slug);
     const range = month === undefined ? undefined : archiveRange(month, now);
-    const paging = (["limit", "page"] as const).filter((name) => c.req.query(name) !== undefined);
+    const paging = (["limit", "before"] as const).filter((name) => c.req.query(name) !== undefined);
     if (range && paging.length > 0) {
       throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
     }
 
     const base = `${site.origin}${scopePath(kind, slug)}`;
-    const viewSearch = canonicalSearch({ ...query, limit: undefined, page: undefined });
+    const viewSearch = canonicalSearch({ ...query, limit: undefined, before: undefined });
     const urls: DocumentUrls = {
-      page: (page, f) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, page })}`,
+      page: (before, f) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, before })}`,
       archive: (m, f) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`,
     };
     const links = Object.fromEntries(
-      FORMAT_NAMES.map((f) => [f, month ? urls.archive(month, f) : urls.page(query.page, f)]),
+      FORMAT_NAMES.map((f) => [f, month ? urls.archive(month, f) : urls.page(query.before, f)]),
     ) as Record<FormatName, string>;
 
     // A person opening the feed in a browser gets the readable view, cached apart from it.
@@ -146,15 +150,14 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
         const selection = await deps.store.select({
           filters,
           now,
-          offset: range ? 0 : (query.page - 1) * query.limit,
           limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
+          before: range ? undefined : query.before,
           range,
+          paging: !range,
         });
-        const lastPage =
-          selection.total === undefined ? undefined : Math.max(1, Math.ceil(selection.total / query.limit));
         if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
-        if (!range && query.page > (lastPage ?? (selection.items.length > 0 ? query.page : 1))) {
-          throw notFound(lastPage ? `The last page of this feed is ${lastPage}.` : "This page of the feed is empty.");
+        if (query.before && selection.items.length === 0) {
+          throw notFound("No article of this feed follows this page's position; start again from the first page.");
         }
         const doc: FeedDocument = {
           key: `${scopePath(kind, slug).slice(1) || "all"}${viewSearch}`,
@@ -163,7 +166,7 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           links,
           nav: range
             ? await archiveNav(deps, filters, now, format, urls, range)
-            : await pagingNav(deps, filters, now, format, urls, query.page, { more: selection.more, lastPage }),
+            : await pagingNav(deps, filters, now, format, urls, query.before, selection),
           archive: range !== undefined,
         };
         const view = feedView(site, doc, selection.items);

@@ -110,7 +110,7 @@ export function termPage(deps: FeedDeps, kind: TermKind) {
       provider: kind === "provider" ? slug : undefined,
       category: kind === "category" ? slug : undefined,
     };
-    const latest = await deps.store.select({ filters, now: deps.now(), offset: 0, limit: 20 });
+    const latest = await deps.store.select({ filters, now: deps.now(), limit: 20, count: true });
     const title = `${term.label} — ${site.title}`;
     c.header("Cache-Control", PAGE_CACHE_CONTROL);
     return c.html(

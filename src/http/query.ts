@@ -1,6 +1,7 @@
 // Query parameters of feed requests, parsed through one zod schema. Unknown parameters
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
+import type { Position } from "../feed/select.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
 
 export const DEFAULT_LIMIT = 20;
@@ -22,6 +23,22 @@ const slug = z
     "must be a slug such as ai-in-healthcare",
   );
 
+/**
+ * A page's position in a feed, as `<published ms>.<article id>`: the page lists the
+ * articles after that one. Keyset paging, so page N costs what page 1 does and a page
+ * does not shift when new articles arrive.
+ */
+const cursor = z
+  .string()
+  .max(230, "must be at most 230 characters")
+  .regex(/^-?\d{1,16}\.[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a position from a next or previous link")
+  .transform((value): Position => {
+    const dot = value.indexOf(".");
+    return { publishedMs: Number(value.slice(0, dot)), id: value.slice(dot + 1) };
+  });
+
+export const formatCursor = ({ publishedMs, id }: Position) => `${publishedMs}.${id}`;
+
 /** The parameters in canonical order: the order they take in every URL the service writes. */
 const FeedQuery = z.object({
   topic: slug.optional(),
@@ -33,7 +50,7 @@ const FeedQuery = z.object({
     .optional(),
   minQuality: wholeNumber(0, 100).optional(),
   limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
-  page: wholeNumber(1, 1_000_000).default(1),
+  before: cursor.optional(),
 });
 
 export type FeedQuery = z.output<typeof FeedQuery>;
@@ -63,16 +80,15 @@ export function parseFeedQuery(params: URLSearchParams): FeedQuery {
 
 /**
  * The known parameters in a fixed order, defaults left out: the same view always has
- * the same URL, whatever order or extra parameters a client sent. `page` and `limit`
+ * the same URL, whatever order or extra parameters a client sent. `before` and `limit`
  * can be left out to name the view rather than one page of it.
  */
 export function canonicalSearch(query: Partial<FeedQuery>): string {
   const params = new URLSearchParams();
   for (const name of KNOWN) {
     const value = query[name];
-    if (value === undefined) continue;
-    if ((name === "limit" && value === DEFAULT_LIMIT) || (name === "page" && value === 1)) continue;
-    params.set(name, String(value));
+    if (value === undefined || (name === "limit" && value === DEFAULT_LIMIT)) continue;
+    params.set(name, typeof value === "object" ? formatCursor(value) : String(value));
   }
   const search = params.toString();
   return search ? `?${search}` : "";

@@ -2,7 +2,7 @@
 // bundle. Same interface and same results as the bundled store; each query is an index
 // range, ordered like the feeds (newest first, ties by id), with the clock as a parameter.
 import type { Article, Term } from "../content/article.js";
-import type { Filters, Selection, SelectQuery, TermKind, TermSummary } from "../feed/select.js";
+import type { Filters, PageStart, Position, Selection, SelectQuery, TermKind, TermSummary } from "../feed/select.js";
 import { HttpProblem } from "../http/problem.js";
 import type { ArticleStore } from "./store.js";
 
@@ -26,6 +26,9 @@ interface Condition {
   params: unknown[];
   /** Newest first, ties by id, in the columns of the driving index (no sort step). */
   order: string;
+  /** The driving index's time and id columns. */
+  ms: string;
+  id: string;
 }
 
 /** FROM and WHERE for the articles of a view published in [from, upTo]. */
@@ -55,8 +58,21 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
     where.push("COALESCE(a.quality, 0) >= ?");
     params.push(filters.minQuality);
   }
-  const order = first === undefined ? "a.published_ms DESC, a.id ASC" : "t.published_ms DESC, t.article_id ASC";
-  return { from: table, where, params, order };
+  const [ms, id] = first === undefined ? ["a.published_ms", "a.id"] : ["t.published_ms", "t.article_id"];
+  return { from: table, where, params, order: `${ms} DESC, ${id} ASC`, ms, id };
+}
+
+/**
+ * Keyset paging: keeps the rows after `position` in feed order ("after"), or the rows
+ * up to and including it ("through"). The time bound is already in `condition`'s range,
+ * so the index seeks straight to the position; this sorts out the rows of its own time.
+ */
+function beyond(where: Condition, position: Position, side: "after" | "through"): Condition {
+  return {
+    ...where,
+    where: [...where.where, `NOT (${where.ms} = ? AND ${where.id} ${side === "after" ? "<=" : ">"} ?)`],
+    params: [...where.params, position.publishedMs, position.id],
+  };
 }
 
 const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
@@ -68,12 +84,16 @@ function firstRow<T>(result: D1Result | undefined): T {
   return row;
 }
 
+/** A page starts after the row found, or at the top when there is none. */
+const pageStart = (row: Position | undefined): PageStart =>
+  row ? { publishedMs: row.publishedMs, id: row.id } : "first";
+
 const reversed = (order: string) => order.replace(/DESC|ASC/g, (way) => (way === "DESC" ? "ASC" : "DESC"));
 
 const sql = ({ from, where }: Condition) => `FROM ${from} WHERE ${where.join(" AND ")}`;
 
 /** The view_counts key of a view that is one index, or undefined when predicates remain. */
-function countedView(filters: Filters): string | undefined {
+function viewKey(filters: Filters): string | undefined {
   const parts = [
     ...filters.topics.map((slug) => `topic:${slug}`),
     ...(filters.provider === undefined ? [] : [`provider:${filters.provider}`]),
@@ -124,39 +144,59 @@ export class D1Store implements ArticleStore {
     }
   }
 
-  async select({ filters, now, offset, limit, range }: SelectQuery): Promise<Selection> {
-    const upTo = range ? Math.min(now, range.to - 1) : now;
-    const where = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
-    const counted = range ? undefined : countedView(filters);
+  async select({ filters, now, limit, before, range, paging, count }: SelectQuery): Promise<Selection> {
+    const upTo = Math.min(range ? range.to - 1 : now, now, before?.publishedMs ?? now);
+    const visible = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
+    const where = before ? beyond(visible, before, "after") : visible;
     const future = condition(filters, now + 1, Number.MAX_SAFE_INTEGER);
+    const indexView = viewKey(filters);
     // One row past the page tells whether another page follows.
     const take = Math.min(limit, 1e9) + 1;
-    const statements = [
+    // Positions counted from the oldest end of a condition's rows.
+    const fromOldest = (c: Condition, rows: number, skip: number) =>
       this.db
-        .prepare(`SELECT a.data ${sql(where)} ORDER BY ${where.order} LIMIT ? OFFSET ?`)
-        .bind(...where.params, take, offset),
-      this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
-    ];
-    if (counted !== undefined) {
-      // Every row of the view, less the scheduled ones (few, and an index range).
-      statements.push(
-        this.db
-          .prepare(
-            `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
-          )
-          .bind(counted, ...future.params),
-      );
+        .prepare(
+          `SELECT ${c.id} AS id, ${c.ms} AS publishedMs ${sql(c)} ORDER BY ${reversed(c.order)} LIMIT ? OFFSET ?`,
+        )
+        .bind(...c.params, rows, skip);
+    const statements: Record<string, D1PreparedStatement> = {
+      rows: this.db.prepare(`SELECT a.data ${sql(where)} ORDER BY ${where.order} LIMIT ?`).bind(...where.params, take),
+      next: this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
+    };
+    if (paging && before) {
+      // The page before ends with `before` itself and starts after the (limit+1)-th row
+      // from it, counting up: read up to that many.
+      statements.newer = fromOldest(beyond(condition(filters, before.publishedMs, now), before, "through"), take, 0);
     }
-    const [rows, next, count] = await this.run(() => this.db.batch(statements));
-    const found = resultRows<{ data: string }>(rows);
-    const items = found.slice(0, limit).map((row) => JSON.parse(row.data) as Article);
-    const { next: nextMs } = firstRow<{ next: number | null }>(next);
-    return {
-      items,
-      total: count && firstRow<{ total: number }>(count).total,
+    if (paging && indexView !== undefined) {
+      // The oldest page starts after the (limit+1)-th oldest row.
+      statements.last = fromOldest(condition(filters, Number.MIN_SAFE_INTEGER, now), 1, limit);
+    }
+    if (count && indexView !== undefined && !range) {
+      // Every row of the view, less the scheduled ones (few, and an index range).
+      statements.total = this.db
+        .prepare(
+          `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
+        )
+        .bind(indexView, ...future.params);
+    }
+    const names = Object.keys(statements);
+    const results = await this.run(() => this.db.batch(Object.values(statements)));
+    const result = Object.fromEntries(names.map((name, i) => [name, results[i]]));
+    const found = resultRows<{ data: string }>(result.rows);
+    const { next: nextMs } = firstRow<{ next: number | null }>(result.next);
+    const selection: Selection = {
+      items: found.slice(0, limit).map((row) => JSON.parse(row.data) as Article),
       more: found.length > limit,
       nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined,
     };
+    if (result.total) selection.total = firstRow<{ total: number }>(result.total).total;
+    if (result.newer) {
+      const newer = resultRows<Position>(result.newer);
+      selection.previous = newer.length === 0 ? undefined : pageStart(newer[limit]);
+    }
+    if (result.last) selection.last = pageStart(resultRows<Position>(result.last)[0]);
+    return selection;
   }
 
   async neighbours(filters: Filters, now: number, before: number, after: number) {

@@ -46,8 +46,8 @@ async function views(store: ArticleStore, now: number): Promise<{ path: string; 
 
 /** The first page of a feed, as subscribers receive it: its fingerprint changes when it does. */
 async function fingerprint(store: ArticleStore, filters: Filters, now: number): Promise<string> {
-  const { items, total } = await store.select({ filters, now, offset: 0, limit: DEFAULT_LIMIT });
-  const bytes = new TextEncoder().encode(JSON.stringify([total, items]));
+  const { items, last } = await store.select({ filters, now, limit: DEFAULT_LIMIT, paging: true });
+  const bytes = new TextEncoder().encode(JSON.stringify([last, items]));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest.subarray(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
