@@ -28,8 +28,8 @@ const USAGE = `usage: npx tsx scripts/content-push.ts [options]
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Hashes are read in pages: one answer of `wrangler d1 execute --json` stays small. */
-const READ_PAGE = 5_000;
+/** Hashes are read in pages: one answer of `wrangler d1 execute --json` stays small (tests set fewer). */
+const READ_PAGE = Number(process.env.PUSH_READ_PAGE ?? 5_000);
 
 /** An upper bound of one batch's SQL: a file wrangler uploads, or one db.batch() through the proxy. */
 const MAX_BATCH_BYTES = 8_000_000;
@@ -167,13 +167,15 @@ async function compile(content: string) {
 /** What the last push left: each article's content hash, and the version it finished with. */
 async function readStored(executor: Executor) {
   const hashes = new Map<string, string>();
-  for (let offset = 0; ; offset += READ_PAGE) {
+  // Keyset pages of the primary key: each read seeks, so a million rows cost no more per page.
+  for (let after = ""; ; ) {
     const rows = await executor.all<{ id: string; content_hash: string }>({
-      sql: "SELECT id, content_hash FROM articles ORDER BY id LIMIT ? OFFSET ?",
-      params: [READ_PAGE, offset],
+      sql: "SELECT id, content_hash FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+      params: [after, READ_PAGE],
     });
     for (const row of rows) hashes.set(row.id, row.content_hash);
     if (rows.length < READ_PAGE) break;
+    after = (rows.at(-1) as { id: string }).id;
   }
   const [meta] = await executor.all<{ value: string }>({
     sql: "SELECT value FROM meta WHERE key = 'version'",
