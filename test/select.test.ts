@@ -39,11 +39,13 @@ describe("the request path", () => {
     const { index, reads } = countingCorpus(10_000);
     reads.clear();
     const page = index.select({ filters: { topics: [] }, now: NOW, limit: 20 });
-    const body = renderAtom(
-      feedView(
-        siteConfig(env),
-        { key: "all", homeUrl: "/", links: { rss: "", atom: "", json: "" }, nav: {}, archive: false },
-        page.items,
+    const body = new TextDecoder().decode(
+      renderAtom(
+        feedView(
+          siteConfig(env),
+          { key: "all", homeUrl: "/", links: { rss: "", atom: "", json: "" }, nav: {}, archive: false },
+          page.items,
+        ),
       ),
     );
     expect(page.items).toHaveLength(20);

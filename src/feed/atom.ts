@@ -1,7 +1,7 @@
 // Atom 1.0 (RFC 4287) with Media RSS and feed history. Feedly reads Atom's own icon and logo.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
-import { memoPerArticle } from "./memo.js";
+import { joinBytes, memoPerArticle } from "./memo.js";
 import { type FeedView, NAV_RELS, terms } from "./view.js";
 import { attrs, stylesheetInstruction, textElement } from "./xml.js";
 
@@ -45,7 +45,7 @@ const entry = memoPerArticle((view: FeedView, article: Article): string => {
   return `${out}</entry>\n`;
 });
 
-export function renderAtom(view: FeedView): string {
+export function renderAtom(view: FeedView): Uint8Array {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>\n`;
   out += textElement("id", view.id);
   out += textElement("title", view.title, { type: "text" });
@@ -65,6 +65,5 @@ export function renderAtom(view: FeedView): string {
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);
   out += "\n";
-  for (const article of view.items) out += entry(view, article);
-  return `${out}</feed>\n`;
+  return joinBytes([out, ...view.items.map((article) => entry(view, article)), "</feed>\n"]);
 }

@@ -7,7 +7,7 @@ import type { FeedView, FormatName } from "./view.js";
 export interface Format {
   file: string;
   mediaType: string;
-  render: (view: FeedView) => string;
+  render: (view: FeedView) => Uint8Array;
 }
 
 export const FORMATS = {

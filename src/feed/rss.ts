@@ -1,7 +1,7 @@
 // RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
-import { memoPerArticle } from "./memo.js";
+import { joinBytes, memoPerArticle } from "./memo.js";
 import { type FeedView, NAV_RELS, terms } from "./view.js";
 import { attrs, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
@@ -43,7 +43,7 @@ const item = memoPerArticle((view: FeedView, article: Article): string => {
   return `${out}</item>\n`;
 });
 
-export function renderRss(view: FeedView): string {
+export function renderRss(view: FeedView): Uint8Array {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<rss${NAMESPACES}><channel>\n`;
   out += textElement("title", view.title);
   out += textElement("link", view.homeUrl);
@@ -62,6 +62,5 @@ export function renderRss(view: FeedView): string {
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
   // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
   out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;
-  for (const article of view.items) out += item(view, article);
-  return `${out}</channel></rss>\n`;
+  return joinBytes([out, ...view.items.map((article) => item(view, article)), "</channel></rss>\n"]);
 }

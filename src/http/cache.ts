@@ -8,7 +8,8 @@ import { cacheControl, type Freshness, freshness } from "./freshness.js";
 
 /** What a handler hands the cache: a body and what it knows about the view. */
 export interface Rendered {
-  body: string;
+  /** Text, or bytes already encoded as UTF-8. */
+  body: string | Uint8Array;
   contentType: string;
   /** The newest item in the view; absent for an empty view. */
   lastModifiedMs?: number;
@@ -53,10 +54,10 @@ async function renderEntry(c: Context, request: CacheRequest): Promise<Entry> {
   const rendered = await request.render();
   const lifetimes = freshness(request.policy, request.now, rendered.nextChangeMs);
   // Encoded once: the same bytes are hashed, stored and sent.
-  const body = new TextEncoder().encode(rendered.body);
+  const body = typeof rendered.body === "string" ? new TextEncoder().encode(rendered.body) : rendered.body;
   const headers = new Headers({
     "Content-Type": rendered.contentType,
-    ETag: await strongEtag(body),
+    ETag: strongEtag(body),
     Link: rendered.link,
     // Browsers opening a feed get its readable view (see negotiate.ts).
     Vary: "Accept, Accept-Encoding, Sec-Fetch-Dest",
