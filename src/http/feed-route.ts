@@ -128,10 +128,12 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
       throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
     }
 
-    const base = `${site.origin}${scopePath(kind, slug)}`;
+    const base = site.origin + scopePath(kind, slug);
     const viewSearch = canonicalSearch({ ...query, limit: undefined, before: undefined });
+    const pageSearch = canonicalSearch(query);
     const urls: DocumentUrls = {
-      page: (before, f) => `${base}/${FORMATS[f].file}${canonicalSearch({ ...query, before })}`,
+      page: (before, f) =>
+        `${base}/${FORMATS[f].file}${before === query.before ? pageSearch : canonicalSearch({ ...query, before })}`,
       archive: (m, f) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`,
     };
     const links = Object.fromEntries(
@@ -140,10 +142,9 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
 
     // A person opening the feed in a browser gets the readable view, cached apart from it.
     const readable = wantsReadableView(c.req.raw.headers);
-    const self = new URL(links[format]);
     const version = await deps.store.version();
     return serveCached(c, {
-      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${self.pathname}${self.search}`,
+      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${links[format].slice(site.origin.length)}`,
       now,
       policy: range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache,
       render: async () => {

@@ -90,7 +90,12 @@ interface Run {
   stderr: string;
 }
 
-async function push(content: string, state: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+async function push(
+  content: string,
+  state: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Run> {
   const argv = ["scripts/content-push.ts", "--content", content, "--config", configPath, "--persist-to", state];
   return execute(TSX, [...argv, ...args], { env: { ...process.env, ...env } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
