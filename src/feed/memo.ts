@@ -1,9 +1,9 @@
 // Per-article memoisation of the renderers' item output, as UTF-8 bytes. An item depends
 // only on its article and on the site (id prefix, term schemes), so each isolate renders
-// and encodes an article once per format, whichever feeds, pages and filters it then
-// appears in. A document is then its head and tail, encoded per request, around item
-// bytes copied from here: encoding a whole 100 KB document on every cache miss cost
-// more than rendering it.
+// and encodes a recently used article once per format, whichever feeds, pages and
+// filters it then appears in. A document is then its head and tail, encoded per
+// request, around item bytes copied from here: encoding a whole 100 KB document on
+// every cache miss cost more than rendering it.
 import type { Article } from "../content/article.js";
 import type { FeedView } from "./view.js";
 
@@ -16,15 +16,26 @@ const encoder = new TextEncoder();
 const siteKey = (view: FeedView) =>
   `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url}`;
 
-export function memoPerArticle(render: ItemRenderer): ItemBytes {
-  // Weak: articles of a store that parses per request (D1) are simply collected.
-  const cache = new WeakMap<Article, { key: string; out: Uint8Array }>();
+/**
+ * Articles kept per format: the feeds' hot pages, a few MB of items, well inside an
+ * isolate's 128 MB however many pages crawlers walk.
+ */
+export const MEMO_CAPACITY = 2_000;
+
+export function memoPerArticle(render: ItemRenderer, capacity = MEMO_CAPACITY): ItemBytes {
+  // Least recently used first: a Map keeps insertion order, and a use moves an entry last.
+  const cache = new Map<Article, { key: string; out: Uint8Array }>();
   return (view, article) => {
     const key = siteKey(view);
     const hit = cache.get(article);
-    if (hit?.key === key) return hit.out;
+    cache.delete(article);
+    if (hit?.key === key) {
+      cache.set(article, hit);
+      return hit.out;
+    }
     const out = encoder.encode(render(view, article));
     cache.set(article, { key, out });
+    if (cache.size > capacity) cache.delete(cache.keys().next().value as Article);
     return out;
   };
 }
