@@ -46,7 +46,7 @@ export interface InprocResult {
   unseen: { format: FormatName; cell: Cell }[];
   filtered: { path: string; cell: Cell };
   naive: { format: FormatName; cell: Cell }[];
-  cache: { hit: Cell; notModified: Cell; constant: Cell };
+  cache: { hit: Cell; notModified: Cell; constant: Cell; passThrough: Cell };
 }
 
 interface FetchApp {
@@ -196,6 +196,21 @@ function constantApp(bytes: number, contentType: string) {
   return app;
 }
 
+/**
+ * The constant handler plus the one step every Cache API hit takes: answering with the
+ * body of a stored Response (built the way the fake cache builds its matches).
+ */
+function passThroughApp(bytes: number, contentType: string) {
+  const stored = new ArrayBuffer(bytes);
+  new Uint8Array(stored).fill(0x78); // "x" × bytes, as the constant handler sends
+  const app = new Hono();
+  app.get("/atom.xml", () => {
+    const match = new Response(stored, { headers: { "Content-Type": contentType } });
+    return new Response(match.body, { headers: { "Content-Type": contentType } });
+  });
+  return app;
+}
+
 /** One corpus size in this process. */
 interface Size {
   index: ContentIndex;
@@ -324,10 +339,15 @@ async function cacheFigures(sizes: Size[], vars: WorkerVars): Promise<InprocResu
   );
   const constants = primed.map((sent) => constantApp(sent.bytes, sent.headers.get("Content-Type") ?? ""));
   const constant = await measure(constants.map((app) => ({ send: client(app, vars), url, check: expecting(200) })));
+  const passThroughs = primed.map((sent) => passThroughApp(sent.bytes, sent.headers.get("Content-Type") ?? ""));
+  const passThrough = await measure(
+    passThroughs.map((app) => ({ send: client(app, vars), url, check: expecting(200) })),
+  );
   return sizes.map((_, i) => ({
     hit: hit[i] as Cell,
     notModified: notModified[i] as Cell,
     constant: constant[i] as Cell,
+    passThrough: passThrough[i] as Cell,
   }));
 }
 
