@@ -29,11 +29,18 @@ describe("HTTP", () => {
   it("answers a CORS preflight for the JSON feed", async () => {
     const response = await worker("/feed.json", {
       method: "OPTIONS",
-      headers: { Origin: "https://app.example", "Access-Control-Request-Method": "GET" },
+      headers: {
+        Origin: "https://app.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match",
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Access-Control-Allow-Methods")).toContain("GET");
+    expect(response.headers.get("Access-Control-Allow-Headers")).toBe("if-none-match");
+    expect(response.headers.get("Access-Control-Max-Age")).toBe("86400");
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });
 
   it("serves a home page that autodiscovers all three feeds", async () => {
