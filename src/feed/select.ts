@@ -72,8 +72,9 @@ export type PageStart = Position | "first";
 export interface Selection {
   items: Article[];
   /**
-   * How many visible articles match, across all pages: given when the view is one index
-   * (then it costs nothing); absent with predicate filters, which would need a full scan.
+   * How many visible articles match, across all pages: given with `count` when the view is
+   * one index (the bundled index always gives it, for free); absent with predicate filters,
+   * which would need a full scan.
    */
   total?: number;
   /** Whether matching articles follow this page. */
