@@ -417,6 +417,8 @@ function printCache(measured: Measured[]) {
       "A hit streams the stored body (the match's Response, re-wrapped by cache.ts); 304 and constant do not.",
       "pass-through = the constant route answering with the body of a stored Response, as any Cache API hit must:",
       "  hit/pass-through is what the app's own code adds to that step.",
+      "The four paths at every N are timed in one loop, request by request in turn, so their ratios compare",
+      "  requests made under the same heap, JIT state and machine load.",
       `target: hit within ${TARGET_HIT}× of the constant handler`,
     ],
     [
