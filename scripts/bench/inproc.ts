@@ -112,8 +112,9 @@ interface Probe {
 }
 
 /**
- * Times one cell at every size: warm-up, then rounds of `block` requests per size in turn,
- * so drift on this shared 2-core machine falls on all sizes alike and ratios stay fair.
+ * Times one cell at every size (or several cells, one probe each): warm-up, then rounds of
+ * `block` requests per probe in turn, so drift on this shared 2-core machine falls on all
+ * probes alike and ratios stay fair.
  */
 async function measure(probes: Probe[], plan: Plan = PLAN): Promise<Cell[]> {
   // A clean heap per cell, so one cell's garbage is not collected during the next.
@@ -338,31 +339,28 @@ async function cacheFigures(sizes: Size[], vars: WorkerVars): Promise<InprocResu
     expecting(200, "HIT")(url, sent);
     primed.push(sent);
   }
-  const contentType = (i: number) => primed[i]?.headers.get("Content-Type") ?? "";
-  const references = (app: (bytes: number, type: string) => FetchApp) =>
-    primed.map(
-      (sent, i): Probe => ({ send: client(app(sent.bytes, contentType(i)), vars), url, check: expecting(200) }),
-    );
+  const hits = sends.map((send): Probe => ({ send, url, check: expecting(200, "HIT") }));
   const notModified = sends.map((send, i): Probe => {
     const init = { headers: { "If-None-Match": primed[i]?.headers.get("ETag") ?? "" } };
     return { send, url, init, check: expecting(304, "HIT") };
   });
-  // One measure call for all four paths: their rounds alternate, so the ratios compare
-  // requests made under the same heap, JIT state and machine load.
-  const probes = [
-    ...sends.map((send): Probe => ({ send, url, check: expecting(200, "HIT") })),
-    ...notModified,
-    ...references(constantApp),
-    ...references(passThroughApp),
-  ];
-  const cells = await measure(probes, CACHE_PLAN);
-  const path = (k: number) => cells.slice(k * sizes.length, (k + 1) * sizes.length);
-  const [hit, notModifiedCells, constant, passThrough] = [path(0), path(1), path(2), path(3)];
+  const references = (app: (bytes: number, contentType: string) => FetchApp) =>
+    primed.map((sent): Probe => {
+      const reference = app(sent.bytes, sent.headers.get("Content-Type") ?? "");
+      return { send: client(reference, vars), url, check: expecting(200) };
+    });
+  // One measure call for all four paths: they alternate request by request, so the ratios
+  // compare requests made under the same heap, JIT state and machine load.
+  const cells = await measure(
+    [...hits, ...notModified, ...references(constantApp), ...references(passThroughApp)],
+    CACHE_PLAN,
+  );
+  const cell = (path: number, size: number) => cells[path * sizes.length + size] as Cell;
   return sizes.map((_, i) => ({
-    hit: hit[i] as Cell,
-    notModified: notModifiedCells[i] as Cell,
-    constant: constant[i] as Cell,
-    passThrough: passThrough[i] as Cell,
+    hit: cell(0, i),
+    notModified: cell(1, i),
+    constant: cell(2, i),
+    passThrough: cell(3, i),
   }));
 }
 
