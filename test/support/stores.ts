@@ -1,23 +1,32 @@
 // The two stores over the same fixture articles, so feed tests run against both.
 import { env } from "cloudflare:workers";
+import { batches, diff, finish } from "../../scripts/push/plan.js";
+import type { Statement } from "../../scripts/push/sql.js";
 import type { Article } from "../../src/content/article.js";
 import { compareArticles } from "../../src/feed/select.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import { D1Store } from "../../src/store/d1.js";
 import type { ArticleStore } from "../../src/store/store.js";
 import { appOver, NOW, nextVersion } from "./app.js";
-import { writeArticle, writeTerms, writeVersion } from "./d1-rows.js";
 
 export type StoreKind = "bundled" | "d1";
 export const STORE_KINDS: StoreKind[] = ["bundled", "d1"];
 
-/** Replaces the test database's content with these articles. */
+const run = (statements: readonly Statement[]) =>
+  env.DB.batch(statements.map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
+
+/**
+ * Replaces the test database's content with these articles (newest first), written by
+ * the statements `npm run content:push` sends: the tests read back what a push writes.
+ */
 export async function loadD1(articles: readonly Article[], version: string): Promise<void> {
   loaded = version;
-  await env.DB.batch([env.DB.prepare("DELETE FROM article_topics"), env.DB.prepare("DELETE FROM articles")]);
-  const statements = articles.flatMap((article) => writeArticle(env.DB, article, "fixture"));
-  for (let i = 0; i < statements.length; i += 200) await env.DB.batch(statements.slice(i, i + 200));
-  await env.DB.batch([...writeTerms(env.DB, articles), writeVersion(env.DB, version)]);
+  await run([
+    { sql: "DELETE FROM article_topics", params: [] },
+    { sql: "DELETE FROM articles", params: [] },
+  ]);
+  for (const batch of batches(diff(articles, new Map()), { rows: 200, bytes: 1_000_000 })) await run(batch.statements);
+  await run(finish(articles, version));
 }
 
 export async function makeStore(kind: StoreKind, articles: readonly Article[], version: string): Promise<ArticleStore> {
