@@ -2,8 +2,8 @@
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, NAV_RELS, terms } from "./view.js";
-import { attrs, stylesheetInstruction, textElement } from "./xml.js";
+import { type FeedView, terms } from "./view.js";
+import { attrs, feedLinks, stylesheetInstruction, textElement } from "./xml.js";
 
 const NAMESPACES = attrs({
   xmlns: "http://www.w3.org/2005/Atom",
@@ -51,16 +51,8 @@ export function renderAtom(view: FeedView): Uint8Array {
   out += textElement("title", view.title, { type: "text" });
   out += textElement("subtitle", view.description, { type: "text" });
   out += textElement("updated", view.updated);
-  out += link("self", view.links.atom, "application/atom+xml");
   out += link("alternate", view.homeUrl, "text/html");
-  out += link("alternate", view.links.rss, "application/rss+xml");
-  out += link("alternate", view.links.json, "application/feed+json");
-  for (const rel of NAV_RELS) {
-    const href = view.nav[rel];
-    if (href) out += link(rel, href, "application/atom+xml");
-  }
-  if (view.hub) out += link("hub", view.hub);
-  if (view.archive) out += "<fh:archive/>";
+  out += feedLinks(view, "atom", link);
   out += person(view.author.name, view.author.url);
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);

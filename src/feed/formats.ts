@@ -2,7 +2,7 @@
 import { renderAtom } from "./atom.js";
 import { renderJsonFeed } from "./jsonfeed.js";
 import { renderRss } from "./rss.js";
-import type { FeedView, FormatName } from "./view.js";
+import { type FeedView, type FormatName, MEDIA_TYPES } from "./view.js";
 
 export interface Format {
   file: string;
@@ -11,9 +11,9 @@ export interface Format {
 }
 
 export const FORMATS = {
-  rss: { file: "rss.xml", mediaType: "application/rss+xml", render: renderRss },
-  atom: { file: "atom.xml", mediaType: "application/atom+xml", render: renderAtom },
-  json: { file: "feed.json", mediaType: "application/feed+json", render: renderJsonFeed },
+  rss: { file: "rss.xml", mediaType: MEDIA_TYPES.rss, render: renderRss },
+  atom: { file: "atom.xml", mediaType: MEDIA_TYPES.atom, render: renderAtom },
+  json: { file: "feed.json", mediaType: MEDIA_TYPES.json, render: renderJsonFeed },
 } as const satisfies Record<FormatName, Format>;
 
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];

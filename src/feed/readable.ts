@@ -1,6 +1,6 @@
 // The readable view: a feed as an HTML page for a person who opened it in a browser,
 // with the address to give a feed reader. Pure, like the feed renderers.
-import type { FeedView, FormatName } from "./view.js";
+import { type FeedView, type FormatName, MEDIA_TYPES } from "./view.js";
 import { escapeXml as html } from "./xml.js";
 
 const NAMES: Record<FormatName, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
@@ -26,7 +26,7 @@ export function renderReadable(view: FeedView, format: FormatName): string {
 <title>${html(view.title)} (${NAMES[format]} feed)</title>
 <link rel="icon" href="${html(view.faviconUrl)}">
 <link rel="stylesheet" href="${html(view.author.url)}site.css">
-<link rel="alternate" type="${format === "json" ? "application/feed+json" : `application/${format}+xml`}" href="${html(self)}">
+<link rel="alternate" type="${MEDIA_TYPES[format]}" href="${html(self)}">
 </head>
 <body>
 <header><a href="${html(view.author.url)}"><img src="${html(view.faviconUrl)}" alt="" width="32" height="32"> ${html(view.author.name)}</a></header>

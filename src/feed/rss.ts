@@ -2,8 +2,8 @@
 import type { Article } from "../content/article.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, NAV_RELS, terms } from "./view.js";
-import { attrs, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
+import { type FeedView, terms } from "./view.js";
+import { attrs, feedLinks, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
 const NAMESPACES = attrs({
   version: "2.0",
@@ -50,15 +50,7 @@ export function renderRss(view: FeedView): Uint8Array {
   out += textElement("description", view.description);
   out += textElement("language", view.language);
   out += textElement("lastBuildDate", rfc822(view.updated));
-  out += atomLink("self", view.links.rss, "application/rss+xml");
-  out += atomLink("alternate", view.links.atom, "application/atom+xml");
-  out += atomLink("alternate", view.links.json, "application/feed+json");
-  for (const rel of NAV_RELS) {
-    const href = view.nav[rel];
-    if (href) out += atomLink(rel, href, "application/rss+xml");
-  }
-  if (view.hub) out += atomLink("hub", view.hub);
-  if (view.archive) out += "<fh:archive/>";
+  out += feedLinks(view, "rss", atomLink);
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
   // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
   out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;

@@ -5,6 +5,13 @@ import type { Article } from "../content/article.js";
 
 export type FormatName = "rss" | "atom" | "json";
 
+/** Each format's media type, as Content-Type (with `; charset=utf-8`) and in link `type`s. */
+export const MEDIA_TYPES = {
+  rss: "application/rss+xml",
+  atom: "application/atom+xml",
+  json: "application/feed+json",
+} as const satisfies Record<FormatName, string>;
+
 /** RFC 5005 links: paging (first … last) and archives (current, prev-/next-archive). */
 export const NAV_RELS = ["first", "previous", "next", "last", "current", "prev-archive", "next-archive"] as const;
 export type NavRel = (typeof NAV_RELS)[number];

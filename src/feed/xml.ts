@@ -1,7 +1,9 @@
-// XML escaping for the XML renderers. Written by hand because the `feed` package's
-// serializer (xml-js) escapes only `"` in attributes and only the first `]]>` of a
-// CDATA section. Every value here is escaped as text, so `]]>` is never special and
-// no field can open an element. XML-illegal characters were removed at build time.
+// XML escaping for the XML renderers, and the feed links they share. Escaping is written
+// by hand because the `feed` package's serializer (xml-js) escapes only `"` in attributes
+// and only the first `]]>` of a CDATA section. Every value here is escaped as text, so
+// `]]>` is never special and no field can open an element. XML-illegal characters were
+// removed at build time.
+import { type FeedView, MEDIA_TYPES, NAV_RELS } from "./view.js";
 
 // Parsers turn a raw CR into LF in text, and tab, CR and LF into spaces in attributes
 // (XML 1.0 §2.11, §3.3.3), so those travel as character references to survive intact.
@@ -54,4 +56,25 @@ export function textToHtml(text: string): string {
 /** Browsers that still run XSLT show the feed as a page; readers ignore the instruction. */
 export function stylesheetInstruction(href: string): string {
   return `<?xml-stylesheet type="text/xsl" href="${escapeAttribute(href)}"?>\n`;
+}
+
+type LinkWriter = (rel: string, href: string, type?: string) => string;
+
+/**
+ * The links RSS (as `atom:link`) and Atom (as `link`) both carry: self, the other two
+ * formats, RFC 5005 paging and archive links in this format, the WebSub hub, and the
+ * archive marker.
+ */
+export function feedLinks(view: FeedView, format: "rss" | "atom", link: LinkWriter): string {
+  let out = link("self", view.links[format], MEDIA_TYPES[format]);
+  for (const other of ["rss", "atom", "json"] as const) {
+    if (other !== format) out += link("alternate", view.links[other], MEDIA_TYPES[other]);
+  }
+  for (const rel of NAV_RELS) {
+    const href = view.nav[rel];
+    if (href) out += link(rel, href, MEDIA_TYPES[format]);
+  }
+  if (view.hub) out += link("hub", view.hub);
+  if (view.archive) out += "<fh:archive/>";
+  return out;
 }

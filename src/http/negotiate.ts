@@ -1,5 +1,6 @@
 // Whether a request is a person opening a feed in a browser tab, who gets the readable
 // HTML view of it instead of XML or JSON that the browser would show as raw text.
+import { MEDIA_TYPES } from "../feed/view.js";
 
 /** The q-value a media range in an Accept header gives `type`, 0 when none matches. */
 function quality(accept: string, type: string): number {
@@ -17,13 +18,7 @@ function quality(accept: string, type: string): number {
   return best;
 }
 
-const FEED_TYPES = [
-  "application/rss+xml",
-  "application/atom+xml",
-  "application/feed+json",
-  "application/xml",
-  "text/xml",
-];
+const FEED_TYPES = [...Object.values(MEDIA_TYPES), "application/xml", "text/xml"];
 
 /**
  * Only a top-level navigation (`Sec-Fetch-Dest: document`, which browsers send and feed
