@@ -5,14 +5,24 @@ import { type SpawnOptions, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
 import { D1_PATHS, type D1Cell, measureD1 } from "./bench/d1.js";
 import type { Cell, InprocResult } from "./bench/inproc.js";
-import { BASELINE_LIMIT, FIXED_NOW, LIMITS, ROOT, summarize } from "./bench/runtime.js";
+import {
+  BASELINE_LIMIT,
+  FIXED_NOW,
+  LIMITS,
+  ROOT,
+  summarize,
+  workerCompatibility,
+  workerVars,
+} from "./bench/runtime.js";
 import type { StartupRun } from "./bench/startup.js";
+import { EMPTY_WORKER, type WorkerdStart, workerdColdStart } from "./bench/workerd.js";
 
 const SIZES = [1_000, 10_000, 100_000] as const;
 const SEED = "1";
@@ -185,6 +195,8 @@ interface BundleRow {
   ok: boolean;
   bytes: number;
   gzipBytes: number;
+  /** The Worker's entry module, as deployed. */
+  file?: string;
   error?: string;
 }
 
@@ -221,7 +233,8 @@ async function bundle(build: BuildRow): Promise<BundleRow> {
     return { n: build.n, ok: false, bytes: 0, gzipBytes: 0, error };
   }
   const code = Buffer.concat(await Promise.all(scripts.map((name) => readFile(path.join(outdir, name)))));
-  return { n: build.n, ok: true, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength };
+  const file = path.join(outdir, "index.js");
+  return { n: build.n, ok: true, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength, file };
 }
 
 interface StartupRow extends StartupRun {
@@ -230,9 +243,9 @@ interface StartupRow extends StartupRun {
 }
 
 /** The median of each figure over the runs (each column on its own). */
-function medianRun(runs: StartupRun[]): StartupRun {
-  const keys = Object.keys(runs[0] as StartupRun) as (keyof StartupRun)[];
-  return Object.fromEntries(keys.map((key) => [key, summarize(runs.map((r) => r[key])).medianMs])) as never;
+function medianRun<T extends object>(runs: T[]): T {
+  const keys = Object.keys(runs[0] as T) as (keyof T)[];
+  return Object.fromEntries(keys.map((key) => [key, summarize(runs.map((r) => r[key] as number)).medianMs])) as T;
 }
 
 /** Runs go round the sizes in turn, so a burst of load elsewhere does not hit one size's runs only. */
@@ -248,6 +261,48 @@ async function startups(builds: BuildRow[]): Promise<StartupRow[]> {
     }
   }
   return builds.map((build, i) => ({ n: build.n, ...medianRun(runs[i] ?? []), runs: runs[i] ?? [] }));
+}
+
+interface WorkerdRow extends WorkerdStart {
+  /** The corpus size, or undefined for the empty Worker (the baseline). */
+  n?: number;
+  runs: WorkerdStart[];
+}
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Each bundle in a fresh workerd, and the empty Worker as the baseline, in rounds that go
+ * round them all in turn, as the Node cold starts do.
+ */
+async function workerdStarts(bundles: BundleRow[]): Promise<{ empty: WorkerdRow; sizes: WorkerdRow[] }> {
+  const vars = workerVars();
+  const compatibility = workerCompatibility();
+  const scripts = [
+    { label: "the empty Worker", n: undefined, script: { source: EMPTY_WORKER }, pathname: "/" },
+    ...bundles.flatMap((b) =>
+      b.ok && b.file ? [{ label: `N=${b.n}`, n: b.n, script: { file: b.file }, pathname: "/feed.json" }] : [],
+    ),
+  ];
+  const runs = scripts.map((): WorkerdStart[] => []);
+  for (let round = 1; round <= STARTUP_RUNS; round++) {
+    for (const [i, { label, script, pathname }] of scripts.entries()) {
+      progress(`workerd cold start, ${label}, run ${round} of ${STARTUP_RUNS}`);
+      runs[i]?.push(await workerdColdStart(script, WORK, await freePort(), vars, compatibility, pathname));
+    }
+  }
+  const rows = scripts.map(({ n }, i): WorkerdRow => ({ n, ...medianRun(runs[i] ?? []), runs: runs[i] ?? [] }));
+  return { empty: rows[0] as WorkerdRow, sizes: rows.slice(1) };
 }
 
 // ---- printing
@@ -294,8 +349,9 @@ const METHOD = [
   "  All sizes load into one fresh `node --expose-gc` (gc before each cell). Per cell and size: 30 warm-up requests,",
   "  then 300 timed, taken in rounds of 10 per size in turn so machine drift hits every size alike (at least 30",
   "  when a cell passes 8 s over all sizes; n is in bench.json). p99 is nearest-rank.",
-  "Bundle: `wrangler deploy --dry-run` on a private copy of src/ with the index of N. Start-up: a fresh Node per run,",
-  "  standing in for workerd; Workers allow 1 s of start-up CPU and 128 MB of memory per isolate.",
+  "Bundle: `wrangler deploy --dry-run` on a private copy of src/ with the index of N. Start-up: that bundle in a",
+  "  fresh workerd, and the same code in a fresh Node for a breakdown; Workers allow 1 s of start-up CPU and",
+  "  128 MB of memory per isolate.",
 ];
 
 function printCorpora(rows: CorpusRow[]) {
@@ -449,12 +505,38 @@ function printCache(measured: Measured[]) {
   );
 }
 
-/** Each Workers limit as a fraction used at one size (start-up: the larger of wall and CPU). */
-function limitUse(bundleRow: BundleRow | undefined, start: StartupRow | undefined) {
+/** The start-up figures of one corpus size: Node's breakdown, and workerd's against its empty Worker. */
+interface Startup {
+  n: number;
+  bundle?: BundleRow;
+  node?: StartupRow;
+  workerd?: WorkerdRow;
+}
+
+/** What loading the script and answering once adds to the empty Worker's run, wall and CPU. */
+function workerdCost(start: Startup, empty: WorkerdRow) {
+  const w = start.workerd;
+  return w
+    ? {
+        wallMs: w.firstResponseMs - empty.firstResponseMs,
+        cpuMs: w.cpuMs - empty.cpuMs,
+        rssMiB: w.rssMiB - empty.rssMiB,
+      }
+    : undefined;
+}
+
+/**
+ * Each Workers limit as a fraction used at one size. Start-up: workerd's cost over the
+ * empty Worker, the larger of wall and CPU. Memory: the V8 heap in use after the first
+ * response (Node's figure: workerd reports only its process's RSS, which holds the
+ * script's source and the runtime too).
+ */
+function limitUse(start: Startup, empty: WorkerdRow) {
+  const cost = workerdCost(start, empty);
   return {
-    "start-up": start ? Math.max(start.totalMs, start.cpuMs) / LIMIT_STARTUP_MS : Number.NaN,
-    size: bundleRow?.ok ? bundleRow.bytes / LIMIT_BUNDLE_BYTES : Number.NaN,
-    memory: start ? start.heapMiB / LIMIT_ISOLATE_MIB : Number.NaN,
+    "start-up": cost ? Math.max(cost.wallMs, cost.cpuMs) / LIMIT_STARTUP_MS : Number.NaN,
+    size: start.bundle?.ok ? start.bundle.bytes / LIMIT_BUNDLE_BYTES : Number.NaN,
+    memory: start.node ? start.node.heapMiB / LIMIT_ISOLATE_MIB : Number.NaN,
   };
 }
 
@@ -469,14 +551,8 @@ function crossing(points: { n: number; use: number }[]): number | undefined {
   return undefined;
 }
 
-function conclusion(bundles: BundleRow[], starts: StartupRow[]): string {
-  const uses = SIZES.map((n) => ({
-    n,
-    use: limitUse(
-      bundles.find((b) => b.n === n),
-      starts.find((s) => s.n === n),
-    ),
-  }));
+function conclusion(starts: Startup[], empty: WorkerdRow): string {
+  const uses = starts.map((start) => ({ n: start.n, use: limitUse(start, empty) }));
   const names = Object.keys(uses[0]?.use ?? {}) as LimitName[];
   const fits = uses.filter(({ use }) => names.every((name) => use[name] <= 1));
   const largest = fits.at(-1);
@@ -500,30 +576,64 @@ function conclusion(bundles: BundleRow[], starts: StartupRow[]): string {
   ].join("");
 }
 
-function printStartup(bundles: BundleRow[], starts: StartupRow[]) {
+function printStartup(starts: Startup[], empty: WorkerdRow) {
   printTable(
     "6. Worker start-up with the bundled index",
     [
       "bundle: `wrangler deploy --dry-run --outdir` on a copy of src/ holding the index of N; limit 64 MiB per Worker",
       "  (gzip: node:zlib default level, for reference; older plans capped 10 MB gzip on Paid, 3 MB on Free).",
-      "cold start: a fresh `node --import tsx` per run, timed from just before importing the index, src/app and",
-      `  src/store to the end of the first GET /feed.json; median of ${STARTUP_RUNS} runs, per column. Node stands in for`,
-      `  workerd here; Workers allow ${LIMIT_STARTUP_MS} ms of start-up CPU and ${LIMIT_ISOLATE_MIB} MB of memory per isolate.`,
-      "  CPU counts every thread (tsx's loader, GC); code import is tsx transpiling src/, which a deploy bundles ahead.",
+      "workerd: the bundle in a fresh `workerd serve` (the binary wrangler runs, wrangler.toml's compatibility",
+      "  settings and [vars]), timed from spawning it to the end of the first GET /feed.json, with its CPU and RSS",
+      "  then; `+ over empty` subtracts the same run of an empty Worker (process start, config, one request):",
+      `  ${fmtWorkerd(empty)}.`,
+      "Node: a fresh `node --import tsx` per run, timed from importing the index, src/app and src/store to the end",
+      "  of the first GET /feed.json, to show where the time goes; heap is V8's in use after it. CPU counts every",
+      "  thread (tsx's loader, GC); code import is tsx transpiling src/, which a deploy bundles ahead.",
+      `Median of ${STARTUP_RUNS} runs per column, sizes in turn. Workers allow ${LIMIT_STARTUP_MS} ms of start-up CPU and`,
+      `  ${LIMIT_ISOLATE_MIB} MB of memory per isolate.`,
     ],
-    ["N", "bundle", "of 64 MiB", "gzip", "first resp.", "CPU", "index import", "code import", "store", "fetch", "heap"],
-    SIZES.map((n) => {
-      const b = bundles.find((x) => x.n === n);
-      const s = starts.find((x) => x.n === n);
+    [
+      "N",
+      "bundle",
+      "of 64 MiB",
+      "gzip",
+      "workerd first resp.",
+      "+ over empty",
+      "+ CPU",
+      "+ RSS",
+      "Node first resp.",
+      "index import",
+      "code import",
+      "store",
+      "fetch",
+      "heap",
+    ],
+    starts.map((start) => {
+      const b = start.bundle;
       const size = b?.ok
         ? [mib(b.bytes), `${((100 * b.bytes) / LIMIT_BUNDLE_BYTES).toFixed(0)}%`, mib(b.gzipBytes)]
         : [`failed: ${b?.error ?? "?"}`, "", ""];
-      const times = s ? [s.totalMs, s.cpuMs, s.indexMs, s.codeMs, s.storeMs, s.fetchMs].map((v) => `${ms(v)} ms`) : [];
-      return [int(n), ...size, ...times, s ? `${s.heapMiB.toFixed(0)} MiB` : ""];
+      const cost = workerdCost(start, empty);
+      const workerd =
+        start.workerd && cost
+          ? [
+              `${ms(start.workerd.firstResponseMs)} ms`,
+              `${ms(cost.wallMs)} ms`,
+              `${ms(cost.cpuMs)} ms`,
+              mibFixed(cost.rssMiB),
+            ]
+          : ["", "", "", ""];
+      const s = start.node;
+      const times = s ? [s.totalMs, s.indexMs, s.codeMs, s.storeMs, s.fetchMs].map((v) => `${ms(v)} ms`) : [];
+      return [int(start.n), ...size, ...workerd, ...times, s ? mibFixed(s.heapMiB) : ""];
     }),
   );
-  console.log(`\n${conclusion(bundles, starts)}`);
+  console.log(`\n${conclusion(starts, empty)}`);
 }
+
+const mibFixed = (value: number) => `${value.toFixed(0)} MiB`;
+const fmtWorkerd = (w: WorkerdStart) =>
+  `${ms(w.firstResponseMs)} ms to the first response, ${ms(w.cpuMs)} ms CPU, ${mibFixed(w.rssMiB)} RSS`;
 
 // ---- main
 
@@ -583,8 +693,15 @@ async function main() {
 
   const bundles: BundleRow[] = [];
   for (const build of builds) bundles.push(await bundle(build));
-  const starts = await startups(builds);
-  printStartup(bundles, starts);
+  const nodeStarts = await startups(builds);
+  const workerd = await workerdStarts(bundles);
+  const starts: Startup[] = SIZES.map((n) => ({
+    n,
+    bundle: bundles.find((b) => b.n === n),
+    node: nodeStarts.find((s) => s.n === n),
+    workerd: workerd.sizes.find((s) => s.n === n),
+  }));
+  printStartup(starts, workerd.empty);
 
   const d1: { n: number; cells: D1Cell[] }[] = [];
   for (const n of D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
@@ -598,8 +715,9 @@ async function main() {
     build: builds,
     inProcess: measured,
     bundles,
-    startup: starts,
-    conclusion: conclusion(bundles, starts),
+    startup: nodeStarts,
+    workerdStartup: workerd,
+    conclusion: conclusion(starts, workerd.empty),
     d1,
     totalSeconds,
     loadAtEnd: load(),

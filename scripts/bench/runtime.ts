@@ -32,6 +32,18 @@ export function workerVars(): WorkerVars {
   return vars;
 }
 
+/** wrangler.toml's compatibility date and flags (top-level `key = JSON-like value` lines). */
+export function workerCompatibility(): { date: string; flags: string[] } {
+  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+  const value = (key: string) => {
+    const match = new RegExp(`^${key}\\s*=\\s*(.+)$`, "m").exec(toml);
+    return match ? (JSON.parse(match[1] as string) as unknown) : undefined;
+  };
+  const date = value("compatibility_date");
+  if (typeof date !== "string") throw new Error("wrangler.toml has no compatibility_date");
+  return { date, flags: (value("compatibility_flags") as string[] | undefined) ?? [] };
+}
+
 /** The env the app sees: the [vars]; no test here touches the KV binding. */
 export const workerEnv = (vars: WorkerVars) => vars as unknown as Env;
 

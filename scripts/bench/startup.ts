@@ -1,4 +1,4 @@
-// Cold start in a fresh Node, standing in for a Worker's: import index + app, first GET /feed.json.
+// Cold start in a fresh Node, to break a Worker's start-up down (workerd.ts times the bundle in workerd):
 // `node --import tsx scripts/bench/startup.ts <index.js>` prints the timings as one JSON line.
 import { pathToFileURL } from "node:url";
 import type { ContentIndex } from "../../src/content/article.js";

@@ -1,0 +1,128 @@
+// Cold start in workerd itself: the bundle `wrangler deploy --dry-run` wrote, served by the
+// workerd binary that `wrangler dev` runs, from process start to the first response.
+// workerd has no switch that times a script's start-up, so the same run with an empty
+// Worker is the baseline: the difference is what loading this script and answering costs.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { WorkerVars } from "./runtime.js";
+
+export interface WorkerdStart {
+  /** Process start to the first response's last byte. */
+  firstResponseMs: number;
+  /** workerd's user + system CPU by then (clock ticks of 10 ms). */
+  cpuMs: number;
+  /** workerd's resident memory after the first response. */
+  rssMiB: number;
+  status: number;
+}
+
+/** The compatibility settings of wrangler.toml, which the bundle was built for. */
+export interface Compatibility {
+  date: string;
+  flags: string[];
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** The workerd binary of the pinned wrangler (its own dependency, not the test pool's newer one). */
+function workerdBinary(): string {
+  const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
+  const { default: binary } = fromWrangler("workerd") as { default: string };
+  return binary;
+}
+
+/** A workerd config: the script under test and a Cache API service where every lookup misses. */
+function capnpConfig(port: number, vars: WorkerVars, compatibility: Compatibility): string {
+  const bindings = Object.entries(vars)
+    .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(String(value))})`)
+    .join(", ");
+  const flags = compatibility.flags.map((flag) => JSON.stringify(flag)).join(", ");
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .main), (name = "cache", worker = .cache)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const main :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed "index.js")],
+  compatibilityDate = "${compatibility.date}",
+  compatibilityFlags = [${flags}],
+  cacheApiOutbound = "cache",
+  bindings = [${bindings}],
+);
+const cache :Workerd.Worker = (
+  modules = [(name = "cache.js", esModule = embed "cache.js")],
+  compatibilityDate = "${compatibility.date}",
+);
+`;
+}
+
+/**
+ * workerd's Cache API speaks HTTP to this service: a GET is a lookup (504 with
+ * `cf-cache-status: MISS` is a miss), a PUT stores. A cold isolate misses anyway.
+ */
+const MISS_CACHE = `export default {
+  async fetch(request) {
+    if (request.method === "GET") return new Response(null, { status: 504, headers: { "cf-cache-status": "MISS" } });
+    await request.body?.cancel();
+    return new Response(null, { status: request.method === "PUT" ? 204 : 404 });
+  },
+};
+`;
+
+/** An empty Worker: the baseline of process start-up, config parsing and one request. */
+export const EMPTY_WORKER = 'export default { fetch: () => new Response("ok") };\n';
+
+function procFigures(pid: number): { cpuMs: number; rssMiB: number } {
+  // /proc/<pid>/stat: fields after the command's closing parenthesis; utime and stime are 14 and 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKiB = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return { cpuMs: ticks * 10, rssMiB: rssKiB / 1024 };
+}
+
+async function firstResponse(url: string, child: ChildProcess, deadline: number): Promise<Response> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode} before answering`);
+    if (performance.now() > deadline) throw new Error(`workerd did not answer ${url} within ${READY_TIMEOUT_MS} ms`);
+    try {
+      return await fetch(url);
+    } catch {
+      await sleep(2); // not listening yet: workerd loads every script before it opens sockets
+    }
+  }
+}
+
+/** Serves `script` (a file, or the empty Worker's source) in a fresh workerd and times the first GET of `pathname`. */
+export async function workerdColdStart(
+  script: { file: string } | { source: string },
+  work: string,
+  port: number,
+  vars: WorkerVars,
+  compatibility: Compatibility,
+  pathname = "/feed.json",
+): Promise<WorkerdStart> {
+  const dir = path.join(work, "workerd");
+  await mkdir(dir, { recursive: true });
+  const entry = path.join(dir, "index.js");
+  if ("file" in script) await copyFile(script.file, entry);
+  else await writeFile(entry, script.source);
+  await writeFile(path.join(dir, "cache.js"), MISS_CACHE);
+  await writeFile(path.join(dir, "config.capnp"), capnpConfig(port, vars, compatibility));
+
+  const started = performance.now();
+  const child = spawn(workerdBinary(), ["serve", path.join(dir, "config.capnp")], { stdio: "ignore" });
+  try {
+    const response = await firstResponse(`http://127.0.0.1:${port}${pathname}`, child, started + READY_TIMEOUT_MS);
+    await response.arrayBuffer();
+    const firstResponseMs = performance.now() - started;
+    return { firstResponseMs, ...procFigures(child.pid as number), status: response.status };
+  } finally {
+    child.kill();
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(undefined)));
+  }
+}
