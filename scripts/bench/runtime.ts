@@ -1,8 +1,8 @@
 // Benchmark harness shared by scripts/bench.ts and its child processes: the Worker's
 // [vars], a stub ExecutionContext, fake Workers caches and the statistics we print.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readWranglerConfig, type WorkerVars } from "../wrangler-config.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -14,34 +14,21 @@ export const LIMITS = [20, 50, 100] as const;
 /** The page size of the naive baseline, the filtered view and the cache figures. */
 export const BASELINE_LIMIT = 50;
 
-export type WorkerVars = Record<string, string | number | boolean>;
+export type { WorkerVars } from "../wrangler-config.js";
 
-/** The [vars] table of wrangler.toml: flat `KEY = "string"` or `KEY = 300` lines only. */
+const config = () => readWranglerConfig(path.join(ROOT, "wrangler.toml"));
+
+/** The [vars] table of wrangler.toml. */
 export function workerVars(): WorkerVars {
-  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
-  const vars: WorkerVars = {};
-  let inVars = false;
-  for (const raw of toml.split("\n")) {
-    const line = raw.trim();
-    if (line.startsWith("[")) inVars = line === "[vars]";
-    const match = inVars ? /^([A-Z0-9_]+)\s*=\s*(.+)$/.exec(line) : null;
-    // TOML basic strings, numbers and booleans read the same as JSON here.
-    if (match) vars[match[1] as string] = JSON.parse(match[2] as string) as string | number | boolean;
-  }
+  const { vars } = config();
   if (typeof vars.SITE_URL !== "string") throw new Error("wrangler.toml has no [vars] SITE_URL");
   return vars;
 }
 
-/** wrangler.toml's compatibility date and flags (top-level `key = JSON-like value` lines). */
+/** wrangler.toml's compatibility date and flags. */
 export function workerCompatibility(): { date: string; flags: string[] } {
-  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
-  const value = (key: string) => {
-    const match = new RegExp(`^${key}\\s*=\\s*(.+)$`, "m").exec(toml);
-    return match ? (JSON.parse(match[1] as string) as unknown) : undefined;
-  };
-  const date = value("compatibility_date");
-  if (typeof date !== "string") throw new Error("wrangler.toml has no compatibility_date");
-  return { date, flags: (value("compatibility_flags") as string[] | undefined) ?? [] };
+  const { compatibilityDate, compatibilityFlags } = config();
+  return { date: compatibilityDate, flags: compatibilityFlags };
 }
 
 /** The env the app sees: the [vars]; no test here touches the KV binding. */
