@@ -1,14 +1,11 @@
 // The Worker: the app over the configured store (the bundled index, or D1) and the real
 // clock, and the Cron Trigger that tells the WebSub hub which feeds changed.
 import { createApp } from "./app.js";
-import { ConfigError, siteConfig } from "./config.js";
+import { siteConfig } from "./config.js";
 import index from "./generated/content-index.js";
-import { BundledStore } from "./store/bundled.js";
-import { D1Store } from "./store/d1.js";
+import { configuredStore } from "./store/configured.js";
 import type { ArticleStore } from "./store/store.js";
 import { publishChanges } from "./websub/publish.js";
-
-const bundled = new BundledStore(index);
 
 /** One app per environment object: the Worker reuses `env` across requests. */
 const apps = new WeakMap<Env, { app: ReturnType<typeof createApp>; store: ArticleStore }>();
@@ -16,9 +13,7 @@ const apps = new WeakMap<Env, { app: ReturnType<typeof createApp>; store: Articl
 function forEnv(env: Env) {
   let entry = apps.get(env);
   if (!entry) {
-    const choice = siteConfig(env).store;
-    if (choice === "d1" && !env.DB) throw new ConfigError('STORE = "d1" needs the D1 binding DB in wrangler.toml');
-    const store = choice === "d1" ? new D1Store(env.DB) : bundled;
+    const store = configuredStore(env, index);
     entry = { app: createApp({ store, now: Date.now }), store };
     apps.set(env, entry);
   }

@@ -2,7 +2,10 @@
 // content and clock; D1 failures fall back to stale copies or a 503.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Article } from "../src/content/article.js";
+import { ConfigError } from "../src/config.js";
+import type { Article, ContentIndex } from "../src/content/article.js";
+import { BundledStore } from "../src/store/bundled.js";
+import { configuredStore } from "../src/store/configured.js";
 import { D1Store } from "../src/store/d1.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
 import { loadD1, makeStore, STORE_KINDS } from "./support/stores.js";
@@ -141,7 +144,7 @@ describe("when D1 fails", () => {
     await loadD1(corpus(), nextVersion());
     const { db, state } = flakyDb();
     const clock = { now: NOW };
-    const fetchFeed = appOver(new D1Store(db, () => clock.now));
+    const fetchFeed = appOver(new D1Store(db, { clock: () => clock.now }));
     const fresh = await fetchFeed("/atom.xml");
     expect(fresh.status).toBe(200);
     state.failing = true;
@@ -175,5 +178,34 @@ describe("when D1 fails", () => {
     ]);
     const response = await appOver(new D1Store(env.DB))("/rss.xml");
     expect(response.status).toBe(503);
+  });
+});
+
+describe("the configured store", () => {
+  const index: ContentIndex = { version: "code-and-content", articles: corpus() };
+  const configured = (vars: Record<string, unknown>, built = index) =>
+    configuredStore({ ...env, ...vars } as Env, built);
+
+  it("is the bundled index by default, indexed once", () => {
+    const store = configured({ STORE: "bundled" });
+    expect(store).toBeInstanceOf(BundledStore);
+    expect(configured({ STORE: "bundled" })).toBe(store);
+  });
+
+  it("is D1 with STORE = d1, its cache version joining the code's to the pushed content's", async () => {
+    await loadD1(corpus(), "pushed-1");
+    const store = configured({ STORE: "d1" }, { version: "code-1", articles: [], store: "d1" });
+    expect(store).toBeInstanceOf(D1Store);
+    expect(await store.version()).toBe("code-1-pushed-1");
+  });
+
+  it("refuses to serve empty feeds from a bundle built for D1", () => {
+    expect(() => configured({ STORE: "bundled" }, { version: "code-1", articles: [], store: "d1" })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it("refuses STORE = d1 without the DB binding", () => {
+    expect(() => configured({ STORE: "d1", DB: undefined })).toThrow(/needs the D1 binding DB/);
   });
 });

@@ -60,4 +60,6 @@ export interface ContentIndex {
   /** A hash of the articles: changes exactly when the served content can change. */
   version: string;
   articles: Article[];
+  /** Set when the build left the articles out because the Worker reads them from D1. */
+  store?: "d1";
 }

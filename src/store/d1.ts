@@ -109,13 +109,29 @@ const KIND_SQL: Record<TermKind, { table: string; column: string }> = {
   category: { table: "articles", column: "category_slug" },
 };
 
+export interface D1StoreOptions {
+  /** The clock of the version's re-read interval; tests set it. */
+  clock?: () => number;
+  /**
+   * The deployed code's version, joined to the content's in the cache key: the database
+   * knows only what was pushed, and a deploy that renders differently must not be
+   * answered with bytes the old code cached.
+   */
+  codeVersion?: string;
+}
+
 export class D1Store implements ArticleStore {
   private known?: { version: string; readAt: number };
+  private readonly clock: () => number;
+  private readonly codeVersion: string;
 
   constructor(
     private readonly db: D1Database,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    { clock = Date.now, codeVersion = "" }: D1StoreOptions = {},
+  ) {
+    this.clock = clock;
+    this.codeVersion = codeVersion;
+  }
 
   /** Runs a query; any D1 failure becomes StoreUnavailable. */
   private async run<T>(query: () => Promise<T>): Promise<T> {
@@ -136,8 +152,9 @@ export class D1Store implements ArticleStore {
     try {
       const row = await this.db.prepare("SELECT value FROM meta WHERE key = 'version'").first<{ value: string }>();
       if (!row) throw new Error("no content version: run `npm run content:push`");
-      this.known = { version: row.value, readAt: now };
-      return row.value;
+      const version = this.codeVersion ? `${this.codeVersion}-${row.value}` : row.value;
+      this.known = { version, readAt: now };
+      return version;
     } catch (error) {
       if (this.known) return this.known.version;
       throw new StoreUnavailable(error);

@@ -195,6 +195,41 @@ describe("a bad content folder", () => {
   });
 });
 
+describe('a Worker that reads D1 (STORE = "d1")', () => {
+  const build = (store: string) =>
+    run("npx", ["tsx", "scripts/build.ts"], {
+      // Any value: process.env's type knows only the STORE of wrangler.toml.
+      env: {
+        ...process.env,
+        CONTENT_DIR: dir,
+        INDEX_OUT: path.join(dir, "index.js"),
+        STORE: store,
+      } as NodeJS.ProcessEnv,
+    });
+
+  it("validates every record but bundles none, with a version of the code alone", async () => {
+    await write({ "good.md": GOOD });
+    const { stdout } = await build("d1");
+    expect(stdout).toContain('checked 1 articles (0 scheduled, 0 drafts left out); STORE = "d1"');
+    const { default: index } = await import(path.join(dir, "index.js"));
+    expect(index).toEqual({ version: expect.stringMatching(/^[0-9a-f]{16}$/), articles: [], store: "d1" });
+  });
+
+  it("still stops on a bad record", async () => {
+    await write({ "bad.md": BAD["b-missing.md"]?.source as string });
+    const result = await build("d1").catch((error: { code: number; stderr: string }) => error);
+    expect("code" in result && result.code).toBe(1);
+    expect(result.stderr).toContain("bad.md:2: title: is required");
+  });
+
+  it("refuses a store it does not know", async () => {
+    await write({ "good.md": GOOD });
+    const result = await build("kv").catch((error: { code: number; stderr: string }) => error);
+    expect("code" in result && result.code).toBe(1);
+    expect(result.stderr).toContain('STORE must be "bundled" or "d1", not "kv"');
+  });
+});
+
 describe("a valid record", () => {
   it("keeps any number of ]]> and drops XML-illegal control characters", () => {
     const result = parse(
