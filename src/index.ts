@@ -3,9 +3,13 @@
 import { createApp } from "./app.js";
 import { siteConfig } from "./config.js";
 import index from "./generated/content-index.js";
-import { configuredStore } from "./store/configured.js";
+import { bundledStore, configuredStore } from "./store/configured.js";
 import type { ArticleStore } from "./store/store.js";
 import { publishChanges } from "./websub/publish.js";
+
+// Index the bundled articles at start-up, which Workers overlap with the TLS handshake,
+// rather than on the first request. A build for D1 carries none.
+if (index.store !== "d1") bundledStore(index);
 
 /** One app per environment object: the Worker reuses `env` across requests. */
 const apps = new WeakMap<Env, { app: ReturnType<typeof createApp>; store: ArticleStore }>();

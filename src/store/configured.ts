@@ -8,8 +8,17 @@ import { BundledStore } from "./bundled.js";
 import { D1Store } from "./d1.js";
 import type { ArticleStore } from "./store.js";
 
-/** Indexed on first use, once per isolate: a D1 Worker never pays for it. */
 const bundledStores = new WeakMap<ContentIndex, BundledStore>();
+
+/** The bundled index's store, indexed once per isolate. */
+export function bundledStore(index: ContentIndex): BundledStore {
+  let store = bundledStores.get(index);
+  if (!store) {
+    store = new BundledStore(index);
+    bundledStores.set(index, store);
+  }
+  return store;
+}
 
 export function configuredStore(env: Env, index: ContentIndex): ArticleStore {
   if (siteConfig(env).store === "d1") {
@@ -20,10 +29,5 @@ export function configuredStore(env: Env, index: ContentIndex): ArticleStore {
   if (index.store === "d1") {
     throw new ConfigError('STORE = "bundled", but this Worker was built for D1 without articles: build it again');
   }
-  let store = bundledStores.get(index);
-  if (!store) {
-    store = new BundledStore(index);
-    bundledStores.set(index, store);
-  }
-  return store;
+  return bundledStore(index);
 }
