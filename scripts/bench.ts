@@ -572,7 +572,7 @@ function conclusion(starts: Startup[], empty: WorkerdRow): string {
       : "",
     estimate ? `; a straight line between the sizes puts the first limit at ~${int(estimate / 1000)}k records` : "",
     estimate ? " (costs grow faster than linearly, so the real crossing comes a bit later)" : "",
-    ". Beyond that, keep the index out of the bundle (KV, R2 or D1).",
+    '. Beyond that, use the D1 store (STORE = "d1"), whose build bundles no articles.',
   ].join("");
 }
 
