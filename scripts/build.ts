@@ -14,13 +14,13 @@ import { readWranglerConfig } from "./wrangler-config.js";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? "content");
 const outFile = path.resolve(root, process.env.INDEX_OUT ?? "src/generated/content-index.js");
-const store = configuredStore();
+const store = storeSetting();
 
 /** Where the Worker reads articles: STORE from the environment, else wrangler.toml [vars]. */
-function configuredStore(): "bundled" | "d1" {
-  const store = process.env.STORE ?? readWranglerConfig(path.join(root, "wrangler.toml")).vars.STORE ?? "bundled";
-  if (store === "bundled" || store === "d1") return store;
-  console.error(`build failed: STORE must be "bundled" or "d1", not ${JSON.stringify(store)}`);
+function storeSetting(): "bundled" | "d1" {
+  const value = process.env.STORE ?? readWranglerConfig(path.join(root, "wrangler.toml")).vars.STORE ?? "bundled";
+  if (value === "bundled" || value === "d1") return value;
+  console.error(`build failed: STORE must be "bundled" or "d1", not ${JSON.stringify(value)}`);
   process.exit(1);
 }
 
