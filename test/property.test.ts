@@ -423,103 +423,71 @@ interface Identity {
 
 const identity = ({ id, title, link, via }: Identity): Identity => ({ id, title, link, via });
 
+/** A test that `check` holds for RUNS arbitrary lists of hostile articles. */
+const property = (name: string, check: (list: Article[]) => Promise<void>) =>
+  it(name, () => fc.assert(fc.asyncProperty(articles, check), { numRuns: RUNS }), TIMEOUT);
+
 describe("renderers over arbitrary hostile articles", () => {
-  it(
-    "RSS and Atom are well-formed XML holding only the elements the renderers write",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(articles, async (list) => {
-          for (const [path, allowed] of [
-            ["/rss.xml", RSS_ELEMENTS],
-            ["/atom.xml", ATOM_ELEMENTS],
-          ] as const) {
-            const xml = await fetchFeed(list, path);
-            const names = elementNames(parseXml(xml));
-            expect([...names].filter((name) => !allowed.has(name))).toEqual([]);
-          }
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT,
-  );
+  property("RSS and Atom are well-formed XML holding only the elements the renderers write", async (list) => {
+    for (const [path, allowed] of [
+      ["/rss.xml", RSS_ELEMENTS],
+      ["/atom.xml", ATOM_ELEMENTS],
+    ] as const) {
+      const xml = await fetchFeed(list, path);
+      const names = elementNames(parseXml(xml));
+      expect([...names].filter((name) => !allowed.has(name))).toEqual([]);
+    }
+  });
 
-  it(
-    "JSON Feed is valid JSON Feed 1.1 and safe to inline in HTML",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(articles, async (list) => {
-          const body = await fetchFeed(list, "/feed.json");
-          expect(body).not.toMatch(/[<\u2028\u2029]/);
-          expect(checkJsonFeed(JSON.parse(body))).toEqual([]);
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT,
-  );
+  property("JSON Feed is valid JSON Feed 1.1 and safe to inline in HTML", async (list) => {
+    const body = await fetchFeed(list, "/feed.json");
+    expect(body).not.toMatch(/[<\u2028\u2029]/);
+    expect(checkJsonFeed(JSON.parse(body))).toEqual([]);
+  });
 
-  it(
-    "every format gives back the same titles, links, ids and dates, newest first",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(articles, async (list) => {
-          const expected = newestFirst(list);
-          const identities = expected.map(
-            (a): Identity => ({ id: tagPrefix() + a.id, title: a.title, link: a.url, via: a.externalUrl }),
-          );
+  property("every format gives back the same titles, links, ids and dates, newest first", async (list) => {
+    const expected = newestFirst(list);
+    const identities = expected.map(
+      (a): Identity => ({ id: tagPrefix() + a.id, title: a.title, link: a.url, via: a.externalUrl }),
+    );
 
-          const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
-          expect(rss.map(identity)).toEqual(identities);
-          for (const item of rss) expect(item.date).toMatch(RFC822);
-          expect(rss.map((item) => Date.parse(item.date))).toEqual(expected.map((a) => a.publishedMs));
+    const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
+    expect(rss.map(identity)).toEqual(identities);
+    for (const item of rss) expect(item.date).toMatch(RFC822);
+    expect(rss.map((item) => Date.parse(item.date))).toEqual(expected.map((a) => a.publishedMs));
 
-          const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
-          expect(atom.map(identity)).toEqual(identities);
-          expect(atom.map((item) => item.date)).toEqual(expected.map((a) => a.published));
+    const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
+    expect(atom.map(identity)).toEqual(identities);
+    expect(atom.map((item) => item.date)).toEqual(expected.map((a) => a.published));
 
-          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
-          expect(json.map((item) => identity({ ...item, link: item.url, via: item.external_url }))).toEqual(identities);
-          expect(json.map((item) => item.date_published)).toEqual(expected.map((a) => a.published));
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT,
-  );
+    const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
+    expect(json.map((item) => identity({ ...item, link: item.url, via: item.external_url }))).toEqual(identities);
+    expect(json.map((item) => item.date_published)).toEqual(expected.map((a) => a.published));
+  });
 
-  it(
-    "every format gives back the same summary and body",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(articles, async (list) => {
-          const expected = newestFirst(list);
+  property("every format gives back the same summary and body", async (list) => {
+    const expected = newestFirst(list);
 
-          // RSS readers read `description` as HTML: the excerpt arrives HTML-escaped, without markup.
-          const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
-          expect(rss.map((item) => (item.summary === undefined ? undefined : htmlText(item.summary)))).toEqual(
-            expected.map((a) => a.summary),
-          );
-          expect(rss.map((item) => item.content)).toEqual(expected.map((a) => a.contentHtml));
+    // RSS readers read `description` as HTML: the excerpt arrives HTML-escaped, without markup.
+    const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
+    expect(rss.map((item) => (item.summary === undefined ? undefined : htmlText(item.summary)))).toEqual(
+      expected.map((a) => a.summary),
+    );
+    expect(rss.map((item) => item.content)).toEqual(expected.map((a) => a.contentHtml));
 
-          // Atom: the excerpt as text; with neither excerpt nor body, the title stands in.
-          const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
-          expect(atom.map((item) => item.summary)).toEqual(
-            expected.map((a) => a.summary ?? (a.contentHtml ? undefined : a.title)),
-          );
-          expect(atom.map((item) => item.content)).toEqual(expected.map((a) => a.contentHtml));
+    // Atom: the excerpt as text; with neither excerpt nor body, the title stands in.
+    const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
+    expect(atom.map((item) => item.summary)).toEqual(
+      expected.map((a) => a.summary ?? (a.contentHtml ? undefined : a.title)),
+    );
+    expect(atom.map((item) => item.content)).toEqual(expected.map((a) => a.contentHtml));
 
-          // JSON Feed: the excerpt as is; content_html, else the excerpt (else the title) as content_text.
-          const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
-          expect(json.map((item) => item.summary)).toEqual(expected.map((a) => a.summary));
-          expect(json.map((item) => item.content_html)).toEqual(expected.map((a) => a.contentHtml));
-          expect(json.map((item) => item.content_text)).toEqual(
-            expected.map((a) => (a.contentHtml ? undefined : (a.summary ?? a.title))),
-          );
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT,
-  );
+    // JSON Feed: the excerpt as is; content_html, else the excerpt (else the title) as content_text.
+    const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
+    expect(json.map((item) => item.summary)).toEqual(expected.map((a) => a.summary));
+    expect(json.map((item) => item.content_html)).toEqual(expected.map((a) => a.contentHtml));
+    expect(json.map((item) => item.content_text)).toEqual(
+      expected.map((a) => (a.contentHtml ? undefined : (a.summary ?? a.title))),
+    );
+  });
 });
