@@ -18,7 +18,6 @@ export interface StartupRun {
   cpuMs: number;
   /** V8 heap in use after the first response. */
   heapMiB: number;
-  status: number;
 }
 
 const file = process.argv[2];
@@ -39,8 +38,11 @@ const codeLoaded = performance.now();
 const app = createApp({ store: new BundledStore(index), now: () => FIXED_NOW });
 const appReady = performance.now();
 const response = await app.fetch(new Request(`${String(vars.SITE_URL)}/feed.json`), workerEnv(vars), ctx);
-await response.arrayBuffer();
+const body = await response.arrayBuffer();
 const answered = performance.now();
+// A start-up that ends in an error page is no figure: fail, and the bench with it.
+if (response.status !== 200)
+  throw new Error(`/feed.json answered ${response.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
 const cpu = process.cpuUsage(cpuStart);
 
 const run: StartupRun = {
@@ -51,6 +53,5 @@ const run: StartupRun = {
   fetchMs: answered - appReady,
   cpuMs: (cpu.user + cpu.system) / 1000,
   heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
-  status: response.status,
 };
 console.log(JSON.stringify(run));

@@ -17,7 +17,6 @@ export interface WorkerdStart {
   cpuMs: number;
   /** workerd's resident memory after the first response. */
   rssMiB: number;
-  status: number;
 }
 
 /** The compatibility settings of wrangler.toml, which the bundle was built for. */
@@ -85,9 +84,11 @@ function procFigures(pid: number): { cpuMs: number; rssMiB: number } {
   return { cpuMs: ticks * 10, rssMiB: rssKiB / 1024 };
 }
 
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 async function firstResponse(url: string, child: ChildProcess, deadline: number): Promise<Response> {
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode} before answering`);
+    if (!running(child)) throw new Error(`workerd exited (${child.exitCode ?? child.signalCode}) before answering`);
     if (performance.now() > deadline) throw new Error(`workerd did not answer ${url} within ${READY_TIMEOUT_MS} ms`);
     try {
       return await fetch(url);
@@ -114,15 +115,20 @@ export async function workerdColdStart(
   await writeFile(path.join(dir, "cache.js"), MISS_CACHE);
   await writeFile(path.join(dir, "config.capnp"), capnpConfig(port, vars, compatibility));
 
+  const binary = workerdBinary();
   const started = performance.now();
-  const child = spawn(workerdBinary(), ["serve", path.join(dir, "config.capnp")], { stdio: "ignore" });
+  const child = spawn(binary, ["serve", path.join(dir, "config.capnp")], { stdio: "ignore" });
   try {
-    const response = await firstResponse(`http://127.0.0.1:${port}${pathname}`, child, started + READY_TIMEOUT_MS);
-    await response.arrayBuffer();
+    const url = `http://127.0.0.1:${port}${pathname}`;
+    const response = await firstResponse(url, child, started + READY_TIMEOUT_MS);
+    const body = await response.arrayBuffer();
     const firstResponseMs = performance.now() - started;
-    return { firstResponseMs, ...procFigures(child.pid as number), status: response.status };
+    // A start-up that ends in an error page is no figure: stop the bench instead.
+    if (response.status !== 200)
+      throw new Error(`${url} answered ${response.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
+    return { firstResponseMs, ...procFigures(child.pid as number) };
   } finally {
     child.kill();
-    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(undefined)));
+    await new Promise((resolve) => (running(child) ? child.once("exit", resolve) : resolve(undefined)));
   }
 }
