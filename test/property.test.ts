@@ -383,8 +383,6 @@ const ATOM_ELEMENTS = new Set([
   "media:content",
   "media:thumbnail",
   "fh:archive",
-  "webfeeds:icon",
-  "webfeeds:logo",
   ...PROCESSING_INSTRUCTIONS,
 ]);
 
