@@ -187,7 +187,7 @@ describe("the configured store", () => {
     configuredStore({ ...env, ...vars } as Env, built);
 
   it("is the bundled index by default, indexed once", () => {
-    const store = configured({ STORE: "bundled" });
+    const store = configured({ STORE: undefined });
     expect(store).toBeInstanceOf(BundledStore);
     expect(configured({ STORE: "bundled" })).toBe(store);
   });
