@@ -13,8 +13,8 @@ afterEach(() => {
 it("answers a misconfigured Worker with a no-store, nosniff 500 problem and logs why", async () => {
   const logged = vi.spyOn(console, "error").mockImplementation(() => {});
   const ctx = createExecutionContext();
-  const request = new Request("http://127.0.0.1:8787/feed.json");
-  const response = await worker.fetch(request, { ...env, SITE_URL: "not a url" }, ctx);
+  const request = new Request<unknown, IncomingRequestCfProperties>("http://127.0.0.1:8787/feed.json");
+  const response = await worker.fetch(request, { ...env, SITE_URL: "not a url" } as unknown as Env, ctx);
   await waitOnExecutionContext(ctx);
   expect(response.status).toBe(500);
   expect(response.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
