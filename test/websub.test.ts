@@ -19,7 +19,9 @@ function fakeHub(statuses: number[] = []) {
   const pings: { url: string; body: string; type: string | null }[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
-    pings.push({ url: request.url, body: await request.text(), type: request.headers.get("Content-Type") });
+    // The raw bytes, decoded: workerd warns when .text() reads a form-encoded body.
+    const body = new TextDecoder().decode(await request.arrayBuffer());
+    pings.push({ url: request.url, body, type: request.headers.get("Content-Type") });
     return new Response(null, { status: statuses.shift() ?? 202 });
   };
   return { pings, fetch: fetch as typeof globalThis.fetch };
