@@ -24,7 +24,8 @@ export default defineConfig(async () => ({
         },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
+        // Pure helpers' unit tests sit beside them in src/ and need no Worker runtime.
+        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts", "src/**/*.test.ts"] },
       },
       {
         // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.
