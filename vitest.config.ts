@@ -19,8 +19,9 @@ export default defineConfig(async () => ({
           name: "workers",
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/browser/**"],
-          provide: await contentFacts("content"),
-          setupFiles: ["test/support/d1-setup.ts"],
+          provide: { ...(await contentFacts("content")), fakeNow: process.env.TEST_FAKE_NOW ?? "" },
+          // TEST_FAKE_NOW moves every Date in workerd (see test/support/fake-now.ts).
+          setupFiles: ["test/support/d1-setup.ts", ...(process.env.TEST_FAKE_NOW ? ["test/support/fake-now.ts"] : [])],
         },
       },
       {
