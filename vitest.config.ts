@@ -1,6 +1,6 @@
 // Two projects: the Worker's tests run inside workerd with the real wrangler.toml;
 // the build step's tests run in Node, where the build itself runs.
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { contentFacts } from "./test/support/content-facts.js";
 
