@@ -9,6 +9,13 @@ import path from "node:path";
 import { ROOT, workerCompatibility, workerVars } from "./runtime.js";
 import { type Served, serveWorkerd } from "./workerd.js";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`usage: npm run bench:e2e    (E2E_ROUNDS=3 E2E_SECONDS=2 E2E_PORT=8821)
+The Worker in workerd against a constant-bytes Worker, loaded by wrk on 127.0.0.1 in
+interleaved rounds; prints requests per second and writes bench-results/e2e.json.`);
+  process.exit(0);
+}
+
 const RECORDS = 1_000;
 const ROUNDS = Number(process.env.E2E_ROUNDS ?? 3);
 const SECONDS = Number(process.env.E2E_SECONDS ?? 2);
