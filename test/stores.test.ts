@@ -8,7 +8,7 @@ import { BundledStore } from "../src/store/bundled.js";
 import { configuredStore } from "../src/store/configured.js";
 import { D1Store } from "../src/store/d1.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
-import { loadD1, makeStore, STORE_KINDS } from "./support/stores.js";
+import { loadD1, makeStore, STORE_KINDS, wrappedD1 } from "./support/stores.js";
 
 const DAY = 86_400_000;
 const at = (ms: number) => ({ publishedMs: ms, published: new Date(ms).toISOString().replace(".000Z", "Z") });
@@ -112,31 +112,8 @@ describe("both stores", () => {
 
 /** A D1 database that fails every query while `failing` is set. */
 function flakyDb() {
-  const state = { failing: false };
-  const fail = () => Promise.reject(new Error("D1_ERROR: timed out"));
-  const db = new Proxy(env.DB, {
-    get(target, key) {
-      if (key === "batch")
-        return (statements: D1PreparedStatement[]) => (state.failing ? fail() : target.batch(statements));
-      if (key === "prepare") {
-        return (query: string) => {
-          const statement = target.prepare(query);
-          return new Proxy(statement, {
-            get(inner, name) {
-              if (name === "first" || name === "all" || name === "run") {
-                return (...args: unknown[]) =>
-                  state.failing ? fail() : (inner[name] as (...a: unknown[]) => unknown)(...args);
-              }
-              if (name === "bind") return (...args: unknown[]) => inner.bind(...args);
-              return Reflect.get(inner, name);
-            },
-          });
-        };
-      }
-      return Reflect.get(target, key);
-    },
-  });
-  return { db, state };
+  const { db, traffic } = wrappedD1();
+  return { db, state: traffic };
 }
 
 describe("when D1 fails", () => {

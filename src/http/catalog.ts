@@ -1,20 +1,19 @@
 // What feeds the site has at a moment: shared by the home page and the OPML list.
-import type { TermSummary } from "../feed/select.js";
-import type { ArticleStore } from "../store/store.js";
+import type { ArticleStore, Catalog } from "../store/store.js";
 
-export interface Catalog {
-  /** Every topic, provider and category with its visible count and newest article. */
-  terms: TermSummary[];
-  /** Visible articles in the main feed. */
-  total: number;
-  /** The newest visible article's time. */
-  newest?: string;
+export type { Catalog } from "../store/store.js";
+
+/** One store call (one D1 round trip), whatever the number of terms. */
+export function catalog(store: ArticleStore, now: number): Promise<Catalog> {
+  return store.catalog(now);
 }
 
-export async function catalog(store: ArticleStore, now: number): Promise<Catalog> {
-  const [terms, all] = await Promise.all([
-    store.summaries(now),
-    store.select({ filters: { topics: [] }, now, limit: 1, count: true }),
-  ]);
-  return { terms, total: all.total ?? 0, newest: all.items[0]?.published };
+/**
+ * A page listing terms and counts changes when the next scheduled article becomes
+ * visible (a count grows, or a term appears for the first time): no reader or edge
+ * keeps it past that moment.
+ */
+export function pageCacheControl(now: number, nextChangeMs: number | undefined, maxAge = 300): string {
+  const until = nextChangeMs === undefined ? maxAge : Math.floor((nextChangeMs - now) / 1000);
+  return `public, max-age=${Math.max(0, Math.min(maxAge, until))}`;
 }

@@ -5,9 +5,17 @@ import type { AppEnv } from "../app-env.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
-import type { Filters, PageStart, Position, Selection, TermKind } from "../feed/select.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
-import type { ArticleStore } from "../store/store.js";
+import type {
+  ArticleStore,
+  FeedAnswer,
+  Filters,
+  Neighbours,
+  PageStart,
+  Position,
+  Selection,
+  TermKind,
+} from "../store/store.js";
 import { serveCached } from "./cache.js";
 import { wantsReadableView } from "./negotiate.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
@@ -32,17 +40,7 @@ export function scopePath(kind?: TermKind, slug?: string): string {
 const notFound = (detail: string) => new HttpProblem(404, "Not Found", detail);
 
 /** Path scope and query filters as one view; a filter may not contradict the path. */
-async function resolveFilters(store: ArticleStore, query: FeedQuery, kind?: TermKind, slug?: string): Promise<Filters> {
-  const invalid = [];
-  for (const name of ["topic", "provider", "category"] as const) {
-    const value = query[name];
-    if (value !== undefined && !(await store.term(name, value)))
-      invalid.push({ name, reason: `there is no ${name} ${value}` });
-    if (value !== undefined && kind === name && name !== "topic" && value !== slug) {
-      invalid.push({ name, reason: `contradicts the ${name} of the path, ${slug}` });
-    }
-  }
-  if (invalid.length > 0) throw badRequest(invalid);
+function viewFilters(query: FeedQuery, kind?: TermKind, slug?: string): Filters {
   const pick = (name: "provider" | "category") => (kind === name ? slug : query[name]);
   return {
     topics: [...(kind === "topic" && slug ? [slug] : []), ...(query.topic ? [query.topic] : [])],
@@ -51,6 +49,43 @@ async function resolveFilters(store: ArticleStore, query: FeedQuery, kind?: Term
     type: query.type,
     minQuality: query.minQuality,
   };
+}
+
+/** The terms a view names: the path's first (its subject), then the query's. */
+function namedTerms(query: FeedQuery, kind?: TermKind, slug?: string) {
+  const terms: { kind: TermKind; slug: string; name?: "topic" | "provider" | "category" }[] = [];
+  if (kind && slug) terms.push({ kind, slug });
+  for (const name of ["topic", "provider", "category"] as const) {
+    const value = query[name];
+    if (value !== undefined) terms.push({ kind: name, slug: value, name });
+  }
+  return terms;
+}
+
+/**
+ * The path's term must exist (404), the query's must exist and not contradict the path
+ * (400, all named at once). A term exists once one of its articles is visible.
+ */
+function checkTerms(
+  answer: FeedAnswer,
+  named: ReturnType<typeof namedTerms>,
+  query: FeedQuery,
+  kind?: TermKind,
+  slug?: string,
+) {
+  if (kind && slug && !answer.terms[0]) throw unknownTerm(kind, slug);
+  const invalid = [];
+  for (const [i, term] of named.entries()) {
+    if (term.name && !answer.terms[i])
+      invalid.push({ name: term.name, reason: `there is no ${term.name} ${term.slug}` });
+  }
+  for (const name of ["provider", "category"] as const) {
+    const value = query[name];
+    if (value !== undefined && kind === name && value !== slug) {
+      invalid.push({ name, reason: `contradicts the ${name} of the path, ${slug}` });
+    }
+  }
+  if (invalid.length > 0) throw badRequest(invalid);
 }
 
 function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: string | undefined): string {
@@ -72,10 +107,8 @@ interface DocumentUrls {
  * cursors both ways, `last` when the view is one index, and the newest archive from the
  * first page.
  */
-async function pagingNav(
-  deps: FeedDeps,
-  filters: Filters,
-  now: number,
+function pagingNav(
+  { older }: Neighbours,
   format: FormatName,
   urls: DocumentUrls,
   before: Position | undefined,
@@ -87,23 +120,12 @@ async function pagingNav(
   const oldest = items.at(-1);
   if (more && oldest) nav.next = urls.page(oldest, format);
   if (last) nav.last = at(last);
-  if (!before) {
-    const { older } = await deps.store.neighbours(filters, now, startOfMonth(now), now + 1);
-    if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
-  }
+  if (!before && older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
   return nav;
 }
 
 /** RFC 5005 archive links: the feed itself, and the nearest months before and after with articles. */
-async function archiveNav(
-  deps: FeedDeps,
-  filters: Filters,
-  now: number,
-  format: FormatName,
-  urls: DocumentUrls,
-  range: { from: number; to: number },
-) {
-  const { older, newer } = await deps.store.neighbours(filters, now, range.from, range.to);
+function archiveNav({ older, newer }: Neighbours, now: number, format: FormatName, urls: DocumentUrls) {
   const nav: Partial<Record<NavRel, string>> = { current: urls.page(undefined, format) };
   if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
   if (newer && newer.publishedMs < startOfMonth(now))
@@ -119,9 +141,8 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
     const { slug, month } = c.req.param() as { slug?: string; month?: string };
     const query = parseFeedQuery(new URL(c.req.url).searchParams);
     const now = deps.now();
-    const subject = kind && slug ? await deps.store.term(kind, slug) : undefined;
-    if (kind && slug && !subject) throw unknownTerm(kind, slug);
-    const filters = await resolveFilters(deps.store, query, kind, slug);
+    const named = namedTerms(query, kind, slug);
+    const filters = viewFilters(query, kind, slug);
     const range = month === undefined ? undefined : archiveRange(month, now);
     const paging = (["limit", "before"] as const).filter((name) => c.req.query(name) !== undefined);
     if (range && paging.length > 0) {
@@ -148,14 +169,26 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
       now,
       policy: range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache,
       render: async () => {
-        const selection = await deps.store.select({
-          filters,
-          now,
-          limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
-          before: range ? undefined : query.before,
-          range,
-          paging: !range,
+        // Terms, page and archive neighbours: one store call, one D1 round trip.
+        const answer = await deps.store.feed({
+          terms: named,
+          select: {
+            filters,
+            now,
+            limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
+            before: range ? undefined : query.before,
+            range,
+            paging: !range,
+          },
+          neighbours: range
+            ? { before: range.from, after: range.to }
+            : query.before
+              ? undefined
+              : { before: startOfMonth(now), after: now + 1 },
         });
+        checkTerms(answer, named, query, kind, slug);
+        const { selection } = answer;
+        const subject = kind && slug ? answer.terms[0] : undefined;
         if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
         if (query.before && selection.items.length === 0) {
           throw notFound("No article of this feed follows this page's position; start again from the first page.");
@@ -166,8 +199,8 @@ export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind)
           homeUrl: `${base}/`,
           links,
           nav: range
-            ? await archiveNav(deps, filters, now, format, urls, range)
-            : await pagingNav(deps, filters, now, format, urls, query.before, selection),
+            ? archiveNav(answer.neighbours, now, format, urls)
+            : pagingNav(answer.neighbours, format, urls, query.before, selection),
           archive: range !== undefined,
         };
         const view = feedView(site, doc, selection.items);

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { attrs, escapeXml } from "../feed/xml.js";
-import { catalog } from "./catalog.js";
+import { catalog, pageCacheControl } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";
 import { scopePath } from "./feed-route.js";
 
@@ -19,7 +19,8 @@ function outline(text: string, xmlUrl: string, htmlUrl: string): string {
 export function opml(deps: FeedDeps) {
   return async (c: Context<AppEnv>) => {
     const site = c.var.site;
-    const { terms, newest } = await catalog(deps.store, deps.now());
+    const now = deps.now();
+    const { terms, newest, nextChangeMs } = await catalog(deps.store, now);
     // Dated by the newest article, like the feeds: the same content gives the same bytes.
     let body = `<?xml version="1.0" encoding="utf-8"?>\n<opml version="2.0"><head>`;
     body += `<title>${escapeXml(site.title)} feeds</title>`;
@@ -35,7 +36,7 @@ export function opml(deps: FeedDeps) {
       body += "</outline>\n";
     }
     body += "</body></opml>\n";
-    c.header("Cache-Control", "public, max-age=300");
+    c.header("Cache-Control", pageCacheControl(now, nextChangeMs));
     return c.body(body, 200, { "Content-Type": "text/x-opml; charset=utf-8" });
   };
 }

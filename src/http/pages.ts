@@ -7,16 +7,14 @@ import type { AppEnv } from "../app-env.js";
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import type { TermKind, TermSummary } from "../feed/select.js";
-import { catalog } from "./catalog.js";
+import type { TermKind, TermSummary } from "../store/store.js";
+import { catalog, pageCacheControl } from "./catalog.js";
 import { type FeedDeps, scopePath } from "./feed-route.js";
 import { unknownTerm } from "./problem.js";
 
 const LABELS = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 const HEADINGS = { topic: "Topics", provider: "Providers", category: "Categories" } as const;
 const SINGULAR = { topic: "Topic", provider: "Provider", category: "Category" } as const;
-/** HTML pages change with the clock (scheduled articles), so readers keep them briefly. */
-const PAGE_CACHE_CONTROL = "public, max-age=300";
 
 const feedUrls = (site: SiteConfig, path: string) =>
   FORMAT_NAMES.map((name) => ({
@@ -59,7 +57,8 @@ Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as
 export function homePage(deps: FeedDeps) {
   return async (c: Context<AppEnv>) => {
     const site = c.var.site;
-    const { terms, total, newest } = await catalog(deps.store, deps.now());
+    const now = deps.now();
+    const { terms, total, newest, nextChangeMs } = await catalog(deps.store, now);
     const section = (kind: TermKind) => {
       const rows = terms.filter((summary) => summary.kind === kind);
       return html`<section><h2>${HEADINGS[kind]}</h2>
@@ -67,7 +66,7 @@ export function homePage(deps: FeedDeps) {
 ${rows.map((row) => termRow(site, row))}
 </tbody></table></section>`;
     };
-    c.header("Cache-Control", PAGE_CACHE_CONTROL);
+    c.header("Cache-Control", pageCacheControl(now, nextChangeMs));
     return c.html(
       layout(
         site,
@@ -102,17 +101,20 @@ export function termPage(deps: FeedDeps, kind: TermKind) {
   return async (c: Context<AppEnv>) => {
     const site = c.var.site;
     const slug = c.req.param("slug") as string;
-    const term = await deps.store.term(kind, slug);
-    if (!term) throw unknownTerm(kind, slug);
-    const path = scopePath(kind, slug);
+    const now = deps.now();
     const filters = {
       topics: kind === "topic" ? [slug] : [],
       provider: kind === "provider" ? slug : undefined,
       category: kind === "category" ? slug : undefined,
     };
-    const latest = await deps.store.select({ filters, now: deps.now(), limit: 20, count: true });
+    // The term and its latest articles in one store call.
+    const answer = await deps.store.feed({ terms: [{ kind, slug }], select: { filters, now, limit: 20, count: true } });
+    const [term] = answer.terms;
+    if (!term) throw unknownTerm(kind, slug);
+    const latest = answer.selection;
+    const path = scopePath(kind, slug);
     const title = `${term.label} — ${site.title}`;
-    c.header("Cache-Control", PAGE_CACHE_CONTROL);
+    c.header("Cache-Control", pageCacheControl(now, latest.nextChangeMs));
     return c.html(
       layout(
         site,
