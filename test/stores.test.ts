@@ -7,6 +7,7 @@ import type { Article, ContentIndex } from "../src/content/article.js";
 import { BundledStore } from "../src/store/bundled.js";
 import { configuredStore } from "../src/store/configured.js";
 import { D1Store } from "../src/store/d1.js";
+import { StoreUnavailable } from "../src/store/store.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
 import { loadD1, makeStore, STORE_KINDS, wrappedD1 } from "./support/stores.js";
 
@@ -184,5 +185,61 @@ describe("the configured store", () => {
 
   it("refuses STORE = d1 without the DB binding", () => {
     expect(() => configured({ STORE: "d1", DB: undefined })).toThrow(/needs the D1 binding DB/);
+  });
+});
+
+describe("D1 round trips", () => {
+  it("cost one batch per miss for every kind of view, none per hit", async () => {
+    await loadD1(corpus(), nextVersion());
+    const { db, traffic } = wrappedD1();
+    const store = new D1Store(db, { clock: () => NOW, versionKey: `https://d1-store.invalid/${nextVersion()}` });
+    const fetchFeed = appOver(store);
+    await store.version();
+    expect(traffic.roundTrips).toBe(1);
+    for (const path of PATHS) {
+      traffic.roundTrips = 0;
+      traffic.statements = 0;
+      const response = await fetchFeed(path);
+      await response.arrayBuffer();
+      // At most one; one for every document the store answers (a month not over needs none).
+      expect(traffic.roundTrips, path).toBe(response.status === 200 ? 1 : traffic.roundTrips);
+      expect(traffic.roundTrips, path).toBeLessThanOrEqual(1);
+      expect(traffic.statements, path).toBeLessThanOrEqual(12);
+      if (response.status !== 200 || path.endsWith("/") || path.endsWith(".opml")) continue;
+      // The same document again is a cache hit: no D1 call at all.
+      traffic.roundTrips = 0;
+      const again = await fetchFeed(path);
+      expect(again.headers.get("X-Cache"), path).toBe("HIT");
+      expect(traffic.roundTrips, path).toBe(0);
+    }
+  });
+});
+
+describe("the D1 store's version", () => {
+  it("survives an outage after an isolate restart: a new store reads the last version from the Cache API", async () => {
+    await loadD1(corpus(), nextVersion());
+    const versionKey = `https://d1-store.invalid/${nextVersion()}`;
+    const { db, traffic } = wrappedD1();
+    const logs: unknown[] = [];
+    const before = new D1Store(db, { codeVersion: "code", versionKey, log: (line) => logs.push(line) });
+    const version = await before.version();
+    traffic.failing = true;
+    const restarted = new D1Store(db, { codeVersion: "code", versionKey, log: (line) => logs.push(line) });
+    expect(await restarted.version()).toBe(version);
+    // Without a kept version there is nothing to name the cache by: unavailable.
+    const fresh = new D1Store(db, { versionKey: `${versionKey}-other`, log: (line) => logs.push(line) });
+    await expect(fresh.version()).rejects.toBeInstanceOf(StoreUnavailable);
+    // One structured line per failure: what, which view, how long.
+    await expect(restarted.select({ filters: { topics: ["ai"], type: "video" }, now: NOW, limit: 5 })).rejects.toThrow(
+      StoreUnavailable,
+    );
+    expect(logs).toHaveLength(3);
+    expect(logs[2]).toEqual({
+      event: "d1_failure",
+      what: "feed",
+      view: "topic:ai type=video",
+      ms: expect.any(Number),
+      error: "D1_ERROR: timed out",
+    });
   });
 });
