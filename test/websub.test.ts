@@ -1,9 +1,13 @@
 // WebSub: feeds advertise the hub, and the cron pings it for exactly the changed feeds.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { batches, diff, finish, start } from "../scripts/push/plan.js";
+import { sha256 } from "../scripts/push/sql.js";
 import { siteConfig } from "../src/config.js";
+import { D1Store } from "../src/store/d1.js";
 import { type PingLimits, publishChanges } from "../src/websub/publish.js";
-import { article, fixtureApp, NOW } from "./support/app.js";
+import { appOver, article, fixtureApp, NOW, nextVersion } from "./support/app.js";
+import { loadD1, runStatements } from "./support/stores.js";
 
 const HUB = "https://hub.example/";
 const ORIGIN = "http://127.0.0.1:8787";
@@ -127,5 +131,28 @@ describe("publishing", () => {
     const hub = fakeHub();
     expect(await publisher(fetchFeed, hub)()).toEqual({ pinged: [], failed: [], carried: 0 });
     expect(hub.pings).toEqual([]);
+  });
+
+  it("with D1, pings the feeds a push changed once the push has finished, and only those", async () => {
+    const before = [past, older];
+    await loadD1(before, nextVersion());
+    const fetchFeed = appOver(new D1Store(env.DB), NOW, { WEBSUB_HUB: HUB });
+    const hub = fakeHub();
+    const publish = publisher(fetchFeed, hub, { urlsPerRequest: 50 });
+    expect((await publish()).pinged).toHaveLength(12);
+    expect((await publish()).pinged).toEqual([]);
+    // A push that edits the AI article: its rows go in, the version not yet.
+    const edited = [past, { ...older, title: "Edited title" }];
+    const stored = new Map(before.map((a) => [a.id, sha256(JSON.stringify(a))]));
+    await runStatements(start(NOW));
+    for (const batch of batches(diff(edited, stored), { rows: 100, bytes: 1_000_000 })) {
+      await runStatements(batch.statements);
+    }
+    expect((await publish()).pinged).toEqual([]);
+    await runStatements(finish(edited, nextVersion()));
+    const report = await publish();
+    expect(report.pinged.sort()).toEqual([...feeds(""), ...feeds("/providers/nature"), ...feeds("/topics/ai")].sort());
+    expect(urlsOf(hub.pings.at(-1)?.body ?? "").sort()).toEqual(report.pinged);
+    expect((await publish()).pinged).toEqual([]);
   });
 });

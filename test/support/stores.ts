@@ -1,6 +1,6 @@
 // The two stores over the same fixture articles, so feed tests run against both.
 import { env } from "cloudflare:workers";
-import { batches, diff, finish } from "../../scripts/push/plan.js";
+import { batches, diff, finish, start } from "../../scripts/push/plan.js";
 import type { Statement } from "../../scripts/push/sql.js";
 import type { Article } from "../../src/content/article.js";
 import { compareArticles } from "../../src/feed/select.js";
@@ -12,7 +12,7 @@ import { appOver, NOW, nextVersion } from "./app.js";
 export type StoreKind = "bundled" | "d1";
 export const STORE_KINDS: StoreKind[] = ["bundled", "d1"];
 
-const run = (statements: readonly Statement[]) =>
+export const runStatements = (statements: readonly Statement[]) =>
   env.DB.batch(statements.map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
 
 /**
@@ -21,12 +21,14 @@ const run = (statements: readonly Statement[]) =>
  */
 export async function loadD1(articles: readonly Article[], version: string): Promise<void> {
   loaded = version;
-  await run([
+  await runStatements([
     { sql: "DELETE FROM article_topics", params: [] },
     { sql: "DELETE FROM articles", params: [] },
   ]);
-  for (const batch of batches(diff(articles, new Map()), { rows: 200, bytes: 1_000_000 })) await run(batch.statements);
-  await run(finish(articles, version));
+  await runStatements(start(Date.now()));
+  for (const batch of batches(diff(articles, new Map()), { rows: 200, bytes: 1_000_000 }))
+    await runStatements(batch.statements);
+  await runStatements(finish(articles, version));
 }
 
 export async function makeStore(kind: StoreKind, articles: readonly Article[], version: string): Promise<ArticleStore> {
