@@ -243,3 +243,20 @@ describe("the D1 store's version", () => {
     });
   });
 });
+
+describe("the D1 store's parsed articles", () => {
+  it("hands back the same object for an unchanged row, so rendered items are reused, and a new one after an edit", async () => {
+    const articles = corpus();
+    await loadD1(articles, nextVersion());
+    const store = new D1Store(env.DB);
+    const query = { filters: { topics: [] }, now: NOW, limit: 5 };
+    const [first, again] = [await store.select(query), await store.select(query)];
+    expect(again.items[0]).toBe(first.items[0]);
+    const edited = articles.map((a) => (a.id === first.items[0]?.id ? { ...a, title: "Edited" } : a));
+    await loadD1(edited, nextVersion());
+    const after = await store.select(query);
+    expect(after.items[0]).not.toBe(first.items[0]);
+    expect(after.items[0]?.title).toBe("Edited");
+    expect(after.items[1]).toBe(first.items[1]);
+  });
+});

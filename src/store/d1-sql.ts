@@ -74,7 +74,20 @@ function beyond(where: Condition, position: Position, side: "after" | "through")
 }
 
 const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
-const parseArticle = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as Article) : undefined);
+
+/** An article row as the queries return it: its content hash lets a reader reuse the parsed article. */
+export interface ArticleRow {
+  id: string;
+  hash: string;
+  data: string;
+}
+
+export type ParseRow = (row: ArticleRow) => Article;
+
+const parseJson: ParseRow = (row) => JSON.parse(row.data) as Article;
+
+/** The columns of an article row, as ArticleRow names them. */
+const ROW = "a.id AS id, a.content_hash AS hash, a.data AS data";
 
 /** A page starts after the row found, or at the top when there is none. */
 const pageStart = (row: Position | undefined): PageStart =>
@@ -115,7 +128,10 @@ const fromOldest = (c: Condition, rows: number, skip: number): Bound => ({
   params: [...c.params, rows, skip],
 });
 
-export function selectPlan({ filters, now, limit, before, range, paging, count }: SelectQuery): Plan<Selection> {
+export function selectPlan(
+  { filters, now, limit, before, range, paging, count }: SelectQuery,
+  parse: ParseRow = parseJson,
+): Plan<Selection> {
   const upTo = Math.min(range ? range.to - 1 : now, now, before?.publishedMs ?? now);
   const visible = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
   const where = before ? beyond(visible, before, "after") : visible;
@@ -124,7 +140,7 @@ export function selectPlan({ filters, now, limit, before, range, paging, count }
   // One row past the page tells whether another page follows.
   const take = Math.min(limit, 1e9) + 1;
   const statements: Record<string, Bound> = {
-    rows: { sql: `SELECT a.data ${sql(where)} ORDER BY ${where.order} LIMIT ?`, params: [...where.params, take] },
+    rows: { sql: `SELECT ${ROW} ${sql(where)} ORDER BY ${where.order} LIMIT ?`, params: [...where.params, take] },
     next: { sql: `SELECT MIN(a.published_ms) AS next ${sql(future)}`, params: future.params },
   };
   if (paging && before) {
@@ -148,10 +164,10 @@ export function selectPlan({ filters, now, limit, before, range, paging, count }
     statements: Object.values(statements),
     read(results) {
       const result = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-      const found = resultRows<{ data: string }>(result.rows);
+      const found = resultRows<ArticleRow>(result.rows);
       const [{ next: nextMs = null } = {}] = resultRows<{ next: number | null }>(result.next);
       const selection: Selection = {
-        items: found.slice(0, limit).map((row) => JSON.parse(row.data) as Article),
+        items: found.slice(0, limit).map(parse),
         more: found.length > limit,
         nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined,
       };
@@ -167,18 +183,25 @@ export function selectPlan({ filters, now, limit, before, range, paging, count }
 }
 
 /** The newest visible matching article before `before`, and the oldest one from `after` up to `now`. */
-export function neighboursPlan(filters: Filters, now: number, before: number, after: number): Plan<Neighbours> {
+export function neighboursPlan(
+  filters: Filters,
+  now: number,
+  before: number,
+  after: number,
+  parse: ParseRow = parseJson,
+): Plan<Neighbours> {
   const older = condition(filters, Number.MIN_SAFE_INTEGER, Math.min(before - 1, now));
   const newer = condition(filters, after, now);
   return {
     statements: [
-      { sql: `SELECT a.data ${sql(older)} ORDER BY ${older.order} LIMIT 1`, params: older.params },
-      { sql: `SELECT a.data ${sql(newer)} ORDER BY ${reversed(newer.order)} LIMIT 1`, params: newer.params },
+      { sql: `SELECT ${ROW} ${sql(older)} ORDER BY ${older.order} LIMIT 1`, params: older.params },
+      { sql: `SELECT ${ROW} ${sql(newer)} ORDER BY ${reversed(newer.order)} LIMIT 1`, params: newer.params },
     ],
-    read: ([olderRows, newerRows]) => ({
-      older: parseArticle(resultRows<{ data: string }>(olderRows)[0]),
-      newer: parseArticle(resultRows<{ data: string }>(newerRows)[0]),
-    }),
+    read: ([olderRows, newerRows]) => {
+      const [older] = resultRows<ArticleRow>(olderRows);
+      const [newer] = resultRows<ArticleRow>(newerRows);
+      return { older: older && parse(older), newer: newer && parse(newer) };
+    },
   };
 }
 

@@ -3,8 +3,9 @@
 // round trip (one `batch`) through a read session, so a replica near the Worker may
 // answer it; each query is an index range, ordered like the feeds, with the clock as a
 // parameter. Statements are built in ./d1-sql.ts.
-import type { Term } from "../content/article.js";
+import type { Article, Term } from "../content/article.js";
 import {
+  type ArticleRow,
   type Bound,
   catalogStatements,
   changesStatements,
@@ -65,8 +66,48 @@ const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ??
 const isoSeconds = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? undefined : `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
+/**
+ * Characters of article JSON kept parsed per isolate (about twice that in bytes, as
+ * strings are UTF-16): the articles of the hot pages, so that D1 misses hand the
+ * renderers the same objects again and their item memo (src/feed/memo.ts) hits.
+ */
+export const PARSED_CAPACITY_CHARS = 4_000_000;
+
+/**
+ * Parsed articles by content hash, least recently used first: a row whose hash is
+ * known is not parsed again, and the renderers see the object they already rendered.
+ * An edited article has a new hash, so nothing stale is ever reused.
+ */
+class ParsedArticles {
+  private readonly entries = new Map<string, { article: Article; size: number }>();
+  private size = 0;
+
+  constructor(private readonly capacity = PARSED_CAPACITY_CHARS) {}
+
+  parse = (row: ArticleRow): Article => {
+    const key = `${row.id} ${row.hash}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.article;
+    }
+    const article = JSON.parse(row.data) as Article;
+    if (row.data.length > this.capacity) return article;
+    this.entries.set(key, { article, size: row.data.length });
+    this.size += row.data.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.size <= this.capacity) break;
+      this.entries.delete(oldest);
+      this.size -= entry.size;
+    }
+    return article;
+  };
+}
+
 export class D1Store implements ArticleStore {
   private known?: { version: string; readAt: number };
+  private readonly parsed = new ParsedArticles();
   private readonly clock: () => number;
   private readonly codeVersion: string;
   private readonly log: (failure: D1Failure) => void;
@@ -147,9 +188,11 @@ export class D1Store implements ArticleStore {
   async feed({ terms, select, neighbours }: FeedRequest): Promise<FeedAnswer> {
     const plans: Plan<unknown>[] = [
       ...terms.map(({ kind, slug }) => termPlan(kind, slug, select.now)),
-      selectPlan(select),
+      selectPlan(select, this.parsed.parse),
     ];
-    if (neighbours) plans.push(neighboursPlan(select.filters, select.now, neighbours.before, neighbours.after));
+    if (neighbours) {
+      plans.push(neighboursPlan(select.filters, select.now, neighbours.before, neighbours.after, this.parsed.parse));
+    }
     const results = await this.batch(
       "feed",
       viewName(select),
@@ -164,7 +207,7 @@ export class D1Store implements ArticleStore {
   }
 
   async neighbours(filters: Filters, now: number, before: number, after: number): Promise<Neighbours> {
-    const plan = neighboursPlan(filters, now, before, after);
+    const plan = neighboursPlan(filters, now, before, after, this.parsed.parse);
     return plan.read(await this.batch("neighbours", viewName({ filters }), plan.statements));
   }
 
