@@ -158,7 +158,18 @@ export class ArticleIndex {
 
   select({ filters, now, limit, before, range, paging }: SelectQuery): Selection {
     const { list, matches } = this.plan(filters);
-    if (!list) return { items: [], total: 0, more: false, ...(paging && { last: "first" as const }) };
+    if (!list) {
+      // An unknown term: nothing matches, and the view's shape decides what is given, as with rows.
+      const named =
+        filters.topics.length + Number(filters.provider !== undefined) + Number(filters.category !== undefined);
+      const oneIndex = filters.type === undefined && filters.minQuality === undefined && named <= 1;
+      return {
+        items: [],
+        ...(oneIndex && { total: 0 }),
+        more: false,
+        ...(paging && oneIndex && { last: "first" as const }),
+      };
+    }
     const upper = range ? Math.min(now, range.to - 1) : now;
     const top = firstAtOrBefore(list, upper);
     const start = before ? Math.max(top, firstAfter(list, before)) : top;
