@@ -254,7 +254,10 @@ export class ArticleIndex {
       filters.category === undefined ? this.articles : this.terms.category.get(filters.category)?.articles,
     ];
     if (lists.some((list) => list === undefined)) return {};
-    const list = (lists as (readonly Article[])[]).reduce((a, b) => (b.length < a.length ? b : a));
+    // A term's own list, even when it holds every article: the view is then that index
+    // alone (with its total), not a scan of all articles with a predicate.
+    const terms = (lists as (readonly Article[])[]).filter((list) => list !== this.articles);
+    const list = terms.length === 0 ? this.articles : terms.reduce((a, b) => (b.length < a.length ? b : a));
     const tests: ((article: Article) => boolean)[] = [];
     for (const slug of filters.topics) {
       if (list !== this.terms.topic.get(slug)?.articles) {
