@@ -144,7 +144,7 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
     const { db: counted, counts } = countedD1(db);
     const store = new D1Store(counted, { clock: () => now });
     await store.version();
-    const app = createApp({ store, now: () => now });
+    const app = createApp({ store, now: () => now }, { cacheBytes: 0 });
     const env = workerEnv({ ...workerVars(), STORE: "d1" });
     const cells: D1Cell[] = [];
     for (const view of D1_PATHS) {
@@ -234,7 +234,7 @@ export async function measureTerms(root: string, log: (line: string) => void, sa
     const { db: counted, counts } = countedD1(db);
     const store = new D1Store(counted, { clock: () => now });
     await store.version();
-    const app = createApp({ store, now: () => now });
+    const app = createApp({ store, now: () => now }, { cacheBytes: 0 });
     const env = workerEnv({ ...workerVars(), STORE: "d1" });
     const cells: TermsCell[] = [];
     for (const path of ["/", "/feeds.opml"]) {

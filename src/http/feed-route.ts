@@ -1,7 +1,7 @@
-// Feed documents: the subscription feed of a view (all articles, a topic, a provider or
-// a category, plus query filters), its pages, and its monthly archives (RFC 5005).
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env.js";
+// Feed documents, rendered on a cache miss: the subscription feed of a view (all
+// articles, a topic, a provider or a category, plus query filters), its pages, and its
+// monthly archives (RFC 5005). The request was parsed and the cache asked before this runs.
+import type { SiteConfig } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
@@ -16,10 +16,12 @@ import type {
   Selection,
   TermKind,
 } from "../store/store.js";
-import { serveCached } from "./cache.js";
-import { wantsReadableView } from "./negotiate.js";
+import type { Rendered } from "./cache.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
-import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
+import { badRequest, type FeedQuery } from "./query.js";
+import { type FeedRoute, feedPath, type Scope, scopePath, viewSearch } from "./route.js";
+
+export { KIND_PATHS, scopePath } from "./route.js";
 
 export interface FeedDeps {
   store: ArticleStore;
@@ -27,23 +29,30 @@ export interface FeedDeps {
   now: () => number;
 }
 
-/** The path segment of each kind of term: `/topics/ai/`, `/providers/nature/`, … */
-export const KIND_PATHS = { topic: "topics", provider: "providers", category: "categories" } as const;
-
-/** Archives never change once their month is over: readers may keep them for long. */
-const ARCHIVE_MAX_AGE = 30 * 86_400;
-
-export function scopePath(kind?: TermKind, slug?: string): string {
-  return kind && slug ? `/${KIND_PATHS[kind]}/${encodeURIComponent(slug)}` : "";
-}
+type Range = { from: number; to: number };
+type Nav = Partial<Record<NavRel, string>>;
 
 const notFound = (detail: string) => new HttpProblem(404, "Not Found", detail);
 
-/** Path scope and query filters as one view; a filter may not contradict the path. */
-function viewFilters(query: FeedQuery, kind?: TermKind, slug?: string): Filters {
-  const pick = (name: "provider" | "category") => (kind === name ? slug : query[name]);
+/** The first instant of the month after the one holding `ms`. */
+const nextMonthStart = (ms: number) => {
+  const date = new Date(ms);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+};
+
+/** An archive month must be over; a month that is not one, or not over, has no archive. */
+function archiveRange(month: string, now: number): Range {
+  const range = monthRange(month);
+  if (!range) throw notFound("Archives are named by month, like 2026-05.");
+  if (range.to > startOfMonth(now)) throw notFound(`The month ${month} is not over; it has no archive yet.`);
+  return range;
+}
+
+/** Path scope and query filters as one view. */
+function viewFilters(query: FeedQuery, scope: Scope | undefined): Filters {
+  const pick = (name: "provider" | "category") => (scope?.kind === name ? scope.slug : query[name]);
   return {
-    topics: [...(kind === "topic" && slug ? [slug] : []), ...(query.topic ? [query.topic] : [])],
+    topics: [...(scope?.kind === "topic" ? [scope.slug] : []), ...(query.topic ? [query.topic] : [])],
     provider: pick("provider"),
     category: pick("category"),
     type: query.type,
@@ -51,10 +60,11 @@ function viewFilters(query: FeedQuery, kind?: TermKind, slug?: string): Filters 
   };
 }
 
+type Named = { kind: TermKind; slug: string; name?: "topic" | "provider" | "category" };
+
 /** The terms a view names: the path's first (its subject), then the query's. */
-function namedTerms(query: FeedQuery, kind?: TermKind, slug?: string) {
-  const terms: { kind: TermKind; slug: string; name?: "topic" | "provider" | "category" }[] = [];
-  if (kind && slug) terms.push({ kind, slug });
+function namedTerms(query: FeedQuery, scope: Scope | undefined): Named[] {
+  const terms: Named[] = scope ? [{ kind: scope.kind, slug: scope.slug }] : [];
   for (const name of ["topic", "provider", "category"] as const) {
     const value = query[name];
     if (value !== undefined) terms.push({ kind: name, slug: value, name });
@@ -66,14 +76,8 @@ function namedTerms(query: FeedQuery, kind?: TermKind, slug?: string) {
  * The path's term must exist (404), the query's must exist and not contradict the path
  * (400, all named at once). A term exists once one of its articles is visible.
  */
-function checkTerms(
-  answer: FeedAnswer,
-  named: ReturnType<typeof namedTerms>,
-  query: FeedQuery,
-  kind?: TermKind,
-  slug?: string,
-) {
-  if (kind && slug && !answer.terms[0]) throw unknownTerm(kind, slug);
+function checkTerms(answer: FeedAnswer, named: Named[], query: FeedQuery, scope: Scope | undefined) {
+  if (scope && !answer.terms[0]) throw unknownTerm(scope.kind, scope.slug);
   const invalid = [];
   for (const [i, term] of named.entries()) {
     if (term.name && !answer.terms[i])
@@ -81,11 +85,84 @@ function checkTerms(
   }
   for (const name of ["provider", "category"] as const) {
     const value = query[name];
-    if (value !== undefined && kind === name && value !== slug) {
-      invalid.push({ name, reason: `contradicts the ${name} of the path, ${slug}` });
+    if (value !== undefined && scope?.kind === name && value !== scope.slug) {
+      invalid.push({ name, reason: `contradicts the ${name} of the path, ${scope.slug}` });
     }
   }
   if (invalid.length > 0) throw badRequest(invalid);
+}
+
+/** Terms, page and archive neighbours of a document: one store call, one D1 round trip. */
+async function askStore(store: ArticleStore, route: FeedRoute, range: Range | undefined, now: number) {
+  const { query, scope } = route;
+  const named = namedTerms(query, scope);
+  const filters = viewFilters(query, scope);
+  const answer = await store.feed({
+    terms: named,
+    select: range
+      ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
+      : { filters, now, limit: query.limit, before: query.before, paging: true },
+    neighbours: range
+      ? { before: range.from, after: range.to }
+      : query.before
+        ? undefined
+        : { before: startOfMonth(now), after: now + 1 },
+  });
+  checkTerms(answer, named, query, scope);
+  const { selection } = answer;
+  if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
+  if (query.before && selection.items.length === 0) {
+    throw notFound("No article of this feed follows this page's position; start again from the first page.");
+  }
+  return { ...answer, subject: scope ? answer.terms[0] : undefined };
+}
+
+/** Absolute URLs of this view's pages and archives, in any format. */
+function urlsOf(site: SiteConfig, route: FeedRoute) {
+  const base = site.origin + scopePath(route.scope?.kind, route.scope?.slug);
+  return {
+    page: (before: Position | undefined, format: FormatName) =>
+      site.origin + feedPath({ ...route, month: undefined }, format, before),
+    archive: (month: string, format: FormatName) =>
+      `${base}/archive/${month}/${FORMATS[format].file}${viewSearch(route.query)}`,
+    /** This document in each format. */
+    links: Object.fromEntries(
+      FORMAT_NAMES.map((f) => [f, site.origin + feedPath(route, f, route.query.before)]),
+    ) as Record<FormatName, string>,
+    home: `${base}/`,
+  };
+}
+
+type Urls = ReturnType<typeof urlsOf>;
+
+/**
+ * RFC 5005 paging links: keyset cursors both ways, `last` when the view is one index,
+ * and from the first page the newest archive, which moves when a month ends.
+ */
+function pagingNav({ older }: Neighbours, route: FeedRoute, urls: Urls, selection: Selection, now: number) {
+  const { format, query } = route;
+  const { items, more, previous, last } = selection;
+  const at = (start: PageStart) => urls.page(start === "first" ? undefined : start, format);
+  const nav: Nav = { first: urls.page(undefined, format) };
+  if (previous) nav.previous = at(previous);
+  const oldest = items.at(-1);
+  if (more && oldest) nav.next = urls.page(oldest, format);
+  if (last) nav.last = at(last);
+  if (query.before) return { nav };
+  if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
+  return { nav, changesMs: nextMonthStart(now) };
+}
+
+/** RFC 5005 archive links: the feed, and the nearest months before and after with articles. */
+function archiveNav({ older, newer }: Neighbours, route: FeedRoute, urls: Urls, now: number) {
+  const nav: Nav = { current: urls.page(undefined, route.format) };
+  if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), route.format);
+  if (newer && newer.publishedMs < startOfMonth(now)) {
+    nav["next-archive"] = urls.archive(monthOf(newer.publishedMs), route.format);
+    return { nav };
+  }
+  // The month after may end, or gain its first article, and then needs a link.
+  return { nav, changesMs: nextMonthStart(now) };
 }
 
 function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: string | undefined): string {
@@ -96,130 +173,42 @@ function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: 
   return parts.join(", ");
 }
 
-interface DocumentUrls {
-  /** The page after `before`, or the first page. */
-  page: (before: Position | undefined, format: FormatName) => string;
-  archive: (month: string, format: FormatName) => string;
-}
-
-/**
- * RFC 5005 paging links of the page after `before` (the first page without it): keyset
- * cursors both ways, `last` when the view is one index, and the newest archive from the
- * first page.
- */
-function pagingNav(
-  { older }: Neighbours,
-  format: FormatName,
-  urls: DocumentUrls,
-  before: Position | undefined,
-  { items, more, previous, last }: Selection,
-) {
-  const at = (start: PageStart) => urls.page(start === "first" ? undefined : start, format);
-  const nav: Partial<Record<NavRel, string>> = { first: urls.page(undefined, format) };
-  if (previous) nav.previous = at(previous);
-  const oldest = items.at(-1);
-  if (more && oldest) nav.next = urls.page(oldest, format);
-  if (last) nav.last = at(last);
-  if (!before && older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
-  return nav;
-}
-
-/** RFC 5005 archive links: the feed itself, and the nearest months before and after with articles. */
-function archiveNav({ older, newer }: Neighbours, now: number, format: FormatName, urls: DocumentUrls) {
-  const nav: Partial<Record<NavRel, string>> = { current: urls.page(undefined, format) };
-  if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
-  if (newer && newer.publishedMs < startOfMonth(now))
-    nav["next-archive"] = urls.archive(monthOf(newer.publishedMs), format);
-  return nav;
-}
-
-/** The handler of one format's documents; `kind` when the route is a topic's, provider's or category's. */
-export function feedHandler(format: FormatName, deps: FeedDeps, kind?: TermKind) {
-  const { mediaType, render } = FORMATS[format];
-  return async (c: Context<AppEnv>) => {
-    const site = c.var.site;
-    const { slug, month } = c.req.param() as { slug?: string; month?: string };
-    const query = parseFeedQuery(new URL(c.req.url).searchParams);
-    const now = deps.now();
-    const named = namedTerms(query, kind, slug);
-    const filters = viewFilters(query, kind, slug);
-    const range = month === undefined ? undefined : archiveRange(month, now);
-    const paging = (["limit", "before"] as const).filter((name) => c.req.query(name) !== undefined);
-    if (range && paging.length > 0) {
-      throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
-    }
-
-    const base = site.origin + scopePath(kind, slug);
-    const viewSearch = canonicalSearch({ ...query, limit: undefined, before: undefined });
-    const pageSearch = canonicalSearch(query);
-    const urls: DocumentUrls = {
-      page: (before, f) =>
-        `${base}/${FORMATS[f].file}${before === query.before ? pageSearch : canonicalSearch({ ...query, before })}`,
-      archive: (m, f) => `${base}/archive/${m}/${FORMATS[f].file}${viewSearch}`,
-    };
-    const links = Object.fromEntries(
-      FORMAT_NAMES.map((f) => [f, month ? urls.archive(month, f) : urls.page(query.before, f)]),
-    ) as Record<FormatName, string>;
-
-    // A person opening the feed in a browser gets the readable view, cached apart from it.
-    const readable = wantsReadableView(c.req.raw.headers);
-    const version = await deps.store.version();
-    return serveCached(c, {
-      key: `${site.origin}/_cache/${version}${readable ? "/readable" : ""}${links[format].slice(site.origin.length)}`,
-      now,
-      policy: range ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache,
-      render: async () => {
-        // Terms, page and archive neighbours: one store call, one D1 round trip.
-        const answer = await deps.store.feed({
-          terms: named,
-          select: {
-            filters,
-            now,
-            limit: range ? Number.MAX_SAFE_INTEGER : query.limit,
-            before: range ? undefined : query.before,
-            range,
-            paging: !range,
-          },
-          neighbours: range
-            ? { before: range.from, after: range.to }
-            : query.before
-              ? undefined
-              : { before: startOfMonth(now), after: now + 1 },
-        });
-        checkTerms(answer, named, query, kind, slug);
-        const { selection } = answer;
-        const subject = kind && slug ? answer.terms[0] : undefined;
-        if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
-        if (query.before && selection.items.length === 0) {
-          throw notFound("No article of this feed follows this page's position; start again from the first page.");
-        }
-        const doc: FeedDocument = {
-          key: `${scopePath(kind, slug).slice(1) || "all"}${viewSearch}`,
-          subject: subject?.label,
-          homeUrl: `${base}/`,
-          links,
-          nav: range
-            ? archiveNav(answer.neighbours, now, format, urls)
-            : pagingNav(answer.neighbours, format, urls, query.before, selection),
-          archive: range !== undefined,
-        };
-        const view = feedView(site, doc, selection.items);
-        return {
-          body: readable ? renderReadable(view, format) : render(view),
-          contentType: readable ? "text/html; charset=utf-8" : `${mediaType}; charset=utf-8`,
-          lastModifiedMs: selection.items[0]?.publishedMs,
-          nextChangeMs: selection.nextChangeMs,
-          link: linkHeader(format, links, site.hub),
-        };
-      },
-    });
+function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: FeedDocument, selection: Selection) {
+  const view = feedView(site, doc, selection.items);
+  const { mediaType, render } = FORMATS[route.format];
+  return {
+    body: route.readable ? renderReadable(view, route.format) : render(view),
+    contentType: route.readable ? "text/html; charset=utf-8" : `${mediaType}; charset=utf-8`,
+    link: linkHeader(route.format, urls.links, site.hub),
+    // Browsers opening a feed get its readable view (see negotiate.ts).
+    vary: "Accept, Accept-Encoding, Sec-Fetch-Dest",
   };
 }
 
-/** An archive month must be over; a month that is not one, or not over, has no archive. */
-function archiveRange(month: string, now: number) {
-  const range = monthRange(month);
-  if (!range) throw notFound("Archives are named by month, like 2026-05.");
-  if (range.to > startOfMonth(now)) throw notFound(`The month ${month} is not over; it has no archive yet.`);
-  return range;
+const earliest = (...times: (number | undefined)[]) => {
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length > 0 ? Math.min(...known) : undefined;
+};
+
+/** A cache miss of a feed document: resolve terms → select → navigation → render. */
+export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
+  const range = route.month === undefined ? undefined : archiveRange(route.month, now);
+  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now);
+  const urls = urlsOf(site, route);
+  const { nav, changesMs } = range
+    ? archiveNav(neighbours, route, urls, now)
+    : pagingNav(neighbours, route, urls, selection, now);
+  const doc: FeedDocument = {
+    key: `${scopePath(route.scope?.kind, route.scope?.slug).slice(1) || "all"}${viewSearch(route.query)}`,
+    subject: subject?.label,
+    homeUrl: urls.home,
+    links: urls.links,
+    nav,
+    archive: range !== undefined,
+  };
+  return {
+    ...renderDocument(site, route, urls, doc, selection),
+    newestMs: selection.items[0]?.publishedMs,
+    nextChangeMs: earliest(selection.nextChangeMs, changesMs),
+  };
 }

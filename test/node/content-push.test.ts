@@ -416,7 +416,10 @@ describe("content:push, one folder over successive pushes", { timeout: SLOW, con
 });
 
 // Each wrangler run costs seconds; a push through it also opens with the push markers (one run more).
-describe("content:push through wrangler d1 execute (the --remote path)", { timeout: 3 * SLOW, concurrent: true }, () => {
+describe("content:push through wrangler d1 execute (the --remote path)", {
+  timeout: 3 * SLOW,
+  concurrent: true,
+}, () => {
   it("reads and writes the database as the local binding does, hostile text and long articles included", async () => {
     const hostile = "BEGIN TRANSACTION; COMMIT; -- not a comment /* nor this */ 'quoted' \"double\" `tick` $tag$ END;";
     const folder = await setup("files");
