@@ -6,7 +6,7 @@ import { ConfigError } from "../src/config.js";
 import type { Article, ContentIndex } from "../src/content/article.js";
 import { BundledStore } from "../src/store/bundled.js";
 import { configuredStore } from "../src/store/configured.js";
-import { D1Store } from "../src/store/d1.js";
+import { type D1Failure, D1Store } from "../src/store/d1.js";
 import { StoreUnavailable } from "../src/store/store.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
 import { loadD1, makeStore, STORE_KINDS, wrappedD1 } from "./support/stores.js";
@@ -124,7 +124,8 @@ describe("when D1 fails", () => {
     await loadD1(corpus(), nextVersion());
     const { db, state } = flakyDb();
     const clock = { now: NOW };
-    const fetchFeed = appOver(new D1Store(db, { clock: () => clock.now }));
+    const failures: D1Failure[] = [];
+    const fetchFeed = appOver(new D1Store(db, { clock: () => clock.now, log: (line) => failures.push(line) }));
     const fresh = await fetchFeed("/atom.xml");
     expect(fresh.status).toBe(200);
     state.failing = true;
@@ -137,6 +138,11 @@ describe("when D1 fails", () => {
     const [message, error] = logged.mock.calls[0] ?? [];
     expect(message).toBe("rendering failed; serving the stale copy");
     expect(String((error as Error).cause)).toBe("Error: D1_ERROR: timed out");
+    // The store's own lines: the version re-read, then the feed, each named.
+    expect(failures.map(({ what, view }) => [what, view])).toEqual([
+      ["version", "-"],
+      ["feed", "all"],
+    ]);
   });
 
   it("answers 503 with Retry-After and no stack when there is no copy", async () => {
