@@ -272,3 +272,38 @@ describe("the D1 store's parsed articles", () => {
     expect(after.items[1]).toBe(first.items[1]);
   });
 });
+
+describe("a D1 outage after an isolate restart", () => {
+  it("serves every cached view stale: scoped, filtered, archive, / and OPML", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    await loadD1(corpus(), nextVersion());
+    const versionKey = `https://d1-store.invalid/${nextVersion()}`;
+    const { db, traffic } = wrappedD1();
+    const quiet = { log: () => {}, versionKey };
+    const paths = [
+      "/topics/ai/atom.xml",
+      "/feed.json?topic=ai&provider=nature",
+      "/archive/2026-04/rss.xml",
+      "/",
+      "/feeds.opml",
+    ];
+    const before = appOver(new D1Store(db, { clock: () => before.clock.now, ...quiet }));
+    const fresh: Record<string, string> = {};
+    for (const path of paths) {
+      const response = await before(path);
+      expect(response.status, `before ${path}`).toBe(200);
+      fresh[path] = await response.text();
+    }
+    traffic.failing = true;
+    // A new isolate: a new store and app over the same edge cache, two hours on.
+    const after = appOver(new D1Store(db, { clock: () => after.clock.now, ...quiet }), NOW + 2 * 3_600_000);
+    for (const path of paths) {
+      const response = await after(path);
+      expect(response.status, path).toBe(200);
+      // An archive is fresh for 30 days: still a hit; the others are past max-age, so stale.
+      expect(response.headers.get("X-Cache"), path).toBe(path.includes("/archive/") ? "HIT" : "STALE");
+      expect(await response.text(), path).toBe(fresh[path]);
+    }
+  });
+});

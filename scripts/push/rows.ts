@@ -71,18 +71,28 @@ export function deleteArticles(ids: readonly string[]): Statement[] {
  */
 export function replaceTerms(articles: readonly Article[]): Statement[] {
   const terms = new Map<string, [kind: string, slug: string, label: string, first: number, newest: number]>();
-  const add = (kind: string, slug: string, label: string, ms: number) => {
+  // In any order: the oldest article (by time, then the later id, as the feeds order them) names the term.
+  const oldest = new Map<string, string>();
+  const add = (kind: string, slug: string, label: string, ms: number, id: string) => {
     const key = `${kind} ${slug}`;
     const known = terms.get(key);
-    if (known) {
+    if (!known) {
+      terms.set(key, [kind, slug, label, ms, ms]);
+      oldest.set(key, id);
+      return;
+    }
+    if (ms < known[3] || (ms === known[3] && id > (oldest.get(key) ?? ""))) {
       known[2] = label;
       known[3] = ms;
-    } else terms.set(key, [kind, slug, label, ms, ms]);
+      oldest.set(key, id);
+    }
+    known[4] = Math.max(known[4], ms);
   };
   for (const article of articles) {
-    for (const topic of article.topics) add("topic", topic.slug, topic.label, article.publishedMs);
-    if (article.provider) add("provider", article.provider.slug, article.provider.name, article.publishedMs);
-    if (article.category) add("category", article.category.slug, article.category.label, article.publishedMs);
+    const { publishedMs: ms, id } = article;
+    for (const topic of article.topics) add("topic", topic.slug, topic.label, ms, id);
+    if (article.provider) add("provider", article.provider.slug, article.provider.name, ms, id);
+    if (article.category) add("category", article.category.slug, article.category.label, ms, id);
   }
   return [
     { sql: "DELETE FROM terms", params: [] },
