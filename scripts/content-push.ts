@@ -15,7 +15,7 @@ import {
   type Target,
   wranglerExecutor,
 } from "./push/executors.js";
-import { batches, diff, finish, MAX_ROW_BYTES, oversized } from "./push/plan.js";
+import { batches, diff, finish, MAX_ROW_BYTES, oversized, start } from "./push/plan.js";
 
 const USAGE = `usage: npx tsx scripts/content-push.ts [options]
   --content DIR      the records (default: content/)
@@ -197,6 +197,7 @@ async function push(options: Options, executor: Executor, index: Awaited<ReturnT
   const total = changes.writes.length + changes.deletes.length;
   let done = 0;
   let count = 0;
+  if (total > 0) await executor.batch(start(Date.now()));
   for (const batch of batches(changes, { rows: options.batch, bytes: MAX_BATCH_BYTES })) {
     await executor.batch(batch.statements);
     done += batch.rows;

@@ -23,7 +23,7 @@ describe("the item memo", () => {
   const view = feedView(siteConfig(env), DOC, []);
 
   it("renders an article once, and gives the same bytes again", () => {
-    const { item, rendered } = counted(10);
+    const { item, rendered } = counted(10_000);
     const a = article({ title: "Énergie ✓" });
     const first = item(view, a);
     expect(item(view, a)).toBe(first);
@@ -31,9 +31,15 @@ describe("the item memo", () => {
     expect(decode(first)).toBe(`<${view.tagPrefix}Énergie ✓>`);
   });
 
-  it("keeps only the most recently used articles", () => {
-    const { item, rendered } = counted(3);
-    const [a, b, c, d] = [article(), article(), article(), article()];
+  it("keeps only the most recently used articles, within its byte bound", () => {
+    const [a, b, c, d] = [
+      article({ title: "aaaa" }),
+      article({ title: "bbbb" }),
+      article({ title: "cccc" }),
+      article({ title: "dddd" }),
+    ];
+    // Room for three items of this size: `<` + prefix + four letters + `>`.
+    const { item, rendered } = counted(3 * (view.tagPrefix.length + 6));
     for (const x of [a, b, c, a, d]) item(view, x); // d evicts b, the least recently used
     rendered.length = 0;
     for (const x of [a, c, d]) item(view, x);
@@ -42,8 +48,16 @@ describe("the item memo", () => {
     expect(rendered).toEqual([b.id]);
   });
 
+  it("never keeps an item larger than its whole bound", () => {
+    const { item, rendered } = counted(8);
+    const big = article({ title: "x".repeat(100) });
+    item(view, big);
+    item(view, big);
+    expect(rendered).toEqual([big.id, big.id]);
+  });
+
   it("renders afresh for another site", () => {
-    const { item, rendered } = counted(10);
+    const { item, rendered } = counted(10_000);
     const a = article();
     const other = feedView(siteConfig({ ...env, SITE_URL: "https://feeds.example.org" }), DOC, []);
     expect(decode(item(view, a))).not.toBe(decode(item(other, a)));

@@ -6,9 +6,10 @@ import { ConfigError } from "../src/config.js";
 import type { Article, ContentIndex } from "../src/content/article.js";
 import { BundledStore } from "../src/store/bundled.js";
 import { configuredStore } from "../src/store/configured.js";
-import { D1Store } from "../src/store/d1.js";
+import { type D1Failure, D1Store } from "../src/store/d1.js";
+import { StoreUnavailable } from "../src/store/store.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
-import { loadD1, makeStore, STORE_KINDS } from "./support/stores.js";
+import { loadD1, makeStore, STORE_KINDS, wrappedD1 } from "./support/stores.js";
 
 const DAY = 86_400_000;
 const at = (ms: number) => ({ publishedMs: ms, published: new Date(ms).toISOString().replace(".000Z", "Z") });
@@ -112,31 +113,8 @@ describe("both stores", () => {
 
 /** A D1 database that fails every query while `failing` is set. */
 function flakyDb() {
-  const state = { failing: false };
-  const fail = () => Promise.reject(new Error("D1_ERROR: timed out"));
-  const db = new Proxy(env.DB, {
-    get(target, key) {
-      if (key === "batch")
-        return (statements: D1PreparedStatement[]) => (state.failing ? fail() : target.batch(statements));
-      if (key === "prepare") {
-        return (query: string) => {
-          const statement = target.prepare(query);
-          return new Proxy(statement, {
-            get(inner, name) {
-              if (name === "first" || name === "all" || name === "run") {
-                return (...args: unknown[]) =>
-                  state.failing ? fail() : (inner[name] as (...a: unknown[]) => unknown)(...args);
-              }
-              if (name === "bind") return (...args: unknown[]) => inner.bind(...args);
-              return Reflect.get(inner, name);
-            },
-          });
-        };
-      }
-      return Reflect.get(target, key);
-    },
-  });
-  return { db, state };
+  const { db, traffic } = wrappedD1();
+  return { db, state: traffic };
 }
 
 describe("when D1 fails", () => {
@@ -146,7 +124,8 @@ describe("when D1 fails", () => {
     await loadD1(corpus(), nextVersion());
     const { db, state } = flakyDb();
     const clock = { now: NOW };
-    const fetchFeed = appOver(new D1Store(db, { clock: () => clock.now }));
+    const failures: D1Failure[] = [];
+    const fetchFeed = appOver(new D1Store(db, { clock: () => clock.now, log: (line) => failures.push(line) }));
     const fresh = await fetchFeed("/atom.xml");
     expect(fresh.status).toBe(200);
     state.failing = true;
@@ -159,6 +138,11 @@ describe("when D1 fails", () => {
     const [message, error] = logged.mock.calls[0] ?? [];
     expect(message).toBe("rendering failed; serving the stale copy");
     expect(String((error as Error).cause)).toBe("Error: D1_ERROR: timed out");
+    // The store's own lines: the version re-read, then the feed, each named.
+    expect(failures.map(({ what, view }) => [what, view])).toEqual([
+      ["version", "-"],
+      ["feed", "all"],
+    ]);
   });
 
   it("answers 503 with Retry-After and no stack when there is no copy", async () => {
@@ -213,5 +197,113 @@ describe("the configured store", () => {
 
   it("refuses STORE = d1 without the DB binding", () => {
     expect(() => configured({ STORE: "d1", DB: undefined })).toThrow(/needs the D1 binding DB/);
+  });
+});
+
+describe("D1 round trips", () => {
+  it("cost one batch per miss for every kind of view, none per hit", async () => {
+    await loadD1(corpus(), nextVersion());
+    const { db, traffic } = wrappedD1();
+    const store = new D1Store(db, { clock: () => NOW, versionKey: `https://d1-store.invalid/${nextVersion()}` });
+    const fetchFeed = appOver(store);
+    await store.version();
+    expect(traffic.roundTrips).toBe(1);
+    for (const path of PATHS) {
+      traffic.roundTrips = 0;
+      traffic.statements = 0;
+      const response = await fetchFeed(path);
+      await response.arrayBuffer();
+      // At most one; one for every document the store answers (a month not over needs none).
+      expect(traffic.roundTrips, path).toBe(response.status === 200 ? 1 : traffic.roundTrips);
+      expect(traffic.roundTrips, path).toBeLessThanOrEqual(1);
+      expect(traffic.statements, path).toBeLessThanOrEqual(12);
+      if (response.status !== 200 || path.endsWith("/") || path.endsWith(".opml")) continue;
+      // The same document again is a cache hit: no D1 call at all.
+      traffic.roundTrips = 0;
+      const again = await fetchFeed(path);
+      expect(again.headers.get("X-Cache"), path).toBe("HIT");
+      expect(traffic.roundTrips, path).toBe(0);
+    }
+  });
+});
+
+describe("the D1 store's version", () => {
+  it("survives an outage after an isolate restart: a new store reads the last version from the Cache API", async () => {
+    await loadD1(corpus(), nextVersion());
+    const versionKey = `https://d1-store.invalid/${nextVersion()}`;
+    const { db, traffic } = wrappedD1();
+    const logs: unknown[] = [];
+    const before = new D1Store(db, { codeVersion: "code", versionKey, log: (line) => logs.push(line) });
+    const version = await before.version();
+    traffic.failing = true;
+    const restarted = new D1Store(db, { codeVersion: "code", versionKey, log: (line) => logs.push(line) });
+    expect(await restarted.version()).toBe(version);
+    // Without a kept version there is nothing to name the cache by: unavailable.
+    const fresh = new D1Store(db, { versionKey: `${versionKey}-other`, log: (line) => logs.push(line) });
+    await expect(fresh.version()).rejects.toBeInstanceOf(StoreUnavailable);
+    // One structured line per failure: what, which view, how long.
+    await expect(restarted.select({ filters: { topics: ["ai"], type: "video" }, now: NOW, limit: 5 })).rejects.toThrow(
+      StoreUnavailable,
+    );
+    expect(logs).toHaveLength(3);
+    expect(logs[2]).toEqual({
+      event: "d1_failure",
+      what: "feed",
+      view: "topic:ai type=video",
+      ms: expect.any(Number),
+      error: "D1_ERROR: timed out",
+    });
+  });
+});
+
+describe("the D1 store's parsed articles", () => {
+  it("hands back the same object for an unchanged row, so rendered items are reused, and a new one after an edit", async () => {
+    const articles = corpus();
+    await loadD1(articles, nextVersion());
+    const store = new D1Store(env.DB);
+    const query = { filters: { topics: [] }, now: NOW, limit: 5 };
+    const [first, again] = [await store.select(query), await store.select(query)];
+    expect(again.items[0]).toBe(first.items[0]);
+    const edited = articles.map((a) => (a.id === first.items[0]?.id ? { ...a, title: "Edited" } : a));
+    await loadD1(edited, nextVersion());
+    const after = await store.select(query);
+    expect(after.items[0]).not.toBe(first.items[0]);
+    expect(after.items[0]?.title).toBe("Edited");
+    expect(after.items[1]).toBe(first.items[1]);
+  });
+});
+
+describe("a D1 outage after an isolate restart", () => {
+  it("serves every cached view stale: scoped, filtered, archive, / and OPML", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    await loadD1(corpus(), nextVersion());
+    const versionKey = `https://d1-store.invalid/${nextVersion()}`;
+    const { db, traffic } = wrappedD1();
+    const quiet = { log: () => {}, versionKey };
+    const paths = [
+      "/topics/ai/atom.xml",
+      "/feed.json?topic=ai&provider=nature",
+      "/archive/2026-04/rss.xml",
+      "/",
+      "/feeds.opml",
+    ];
+    const before = appOver(new D1Store(db, { clock: () => before.clock.now, ...quiet }));
+    const fresh: Record<string, string> = {};
+    for (const path of paths) {
+      const response = await before(path);
+      expect(response.status, `before ${path}`).toBe(200);
+      fresh[path] = await response.text();
+    }
+    traffic.failing = true;
+    // A new isolate: a new store and app over the same edge cache, two hours on.
+    const after = appOver(new D1Store(db, { clock: () => after.clock.now, ...quiet }), NOW + 2 * 3_600_000);
+    for (const path of paths) {
+      const response = await after(path);
+      expect(response.status, path).toBe(200);
+      // An archive is fresh for 30 days: still a hit; the others are past max-age, so stale.
+      expect(response.headers.get("X-Cache"), path).toBe(path.includes("/archive/") ? "HIT" : "STALE");
+      expect(await response.text(), path).toBe(fresh[path]);
+    }
   });
 });

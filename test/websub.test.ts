@@ -1,9 +1,13 @@
 // WebSub: feeds advertise the hub, and the cron pings it for exactly the changed feeds.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { batches, diff, finish, start } from "../scripts/push/plan.js";
+import { sha256 } from "../scripts/push/sql.js";
 import { siteConfig } from "../src/config.js";
-import { publishChanges } from "../src/websub/publish.js";
-import { article, fixtureApp, NOW } from "./support/app.js";
+import { D1Store } from "../src/store/d1.js";
+import { type PingLimits, publishChanges } from "../src/websub/publish.js";
+import { appOver, article, fixtureApp, NOW, nextVersion } from "./support/app.js";
+import { loadD1, runStatements } from "./support/stores.js";
 
 const HUB = "https://hub.example/";
 const ORIGIN = "http://127.0.0.1:8787";
@@ -27,12 +31,28 @@ function fakeHub(statuses: number[] = []) {
   return { pings, fetch: fetch as typeof globalThis.fetch };
 }
 
-function publisher(fetchFeed: ReturnType<typeof fixtureApp>, hub: ReturnType<typeof fakeHub>) {
-  return () =>
+/** The feed URLs of a publish body, decoded by an independent parser (URLSearchParams). */
+const urlsOf = (body: string) => new URLSearchParams(body).getAll("hub.url");
+
+function publisher(
+  fetchFeed: ReturnType<typeof fixtureApp>,
+  hub: ReturnType<typeof fakeHub>,
+  limits: Partial<PingLimits> = { urlsPerRequest: 1 },
+) {
+  const logs: Record<string, unknown>[] = [];
+  const publish = () =>
     publishChanges(
-      { store: fetchFeed.store, now: () => fetchFeed.clock.now, state: env.WEBSUB_STATE, fetch: hub.fetch },
+      {
+        store: fetchFeed.store,
+        now: () => fetchFeed.clock.now,
+        state: env.WEBSUB_STATE,
+        fetch: hub.fetch,
+        limits,
+        log: (line) => logs.push(line),
+      },
       siteConfig(fetchFeed.env),
     );
+  return Object.assign(publish, { logs });
 }
 
 beforeEach(async () => {
@@ -101,18 +121,44 @@ describe("publishing", () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
     const first = await publish();
-    expect(first.failed).toEqual(feeds("").slice(0, 2));
+    expect(first.failed).toHaveLength(2);
+    expect(publish.logs).toHaveLength(2);
+    expect(publish.logs[0]).toMatchObject({ event: "websub_ping_failed", hub: HUB, urls: 1 });
     const second = await publish();
-    expect(second.pinged.sort()).toEqual(feeds("").slice(0, 2).sort());
+    expect(second.pinged.sort()).toEqual([...first.failed].sort());
     expect(second.failed).toEqual([]);
     expect((await publish()).pinged).toEqual([]);
-    expect(logged.mock.calls).toEqual([["WebSub: 2 ping(s) failed; retrying next run"]]);
+    // Failures go to the injected log, one JSON line each: nothing else on the console.
+    expect(logged).not.toHaveBeenCalled();
   });
 
   it("sends nothing without a hub", async () => {
     const fetchFeed = fixtureApp([past]);
     const hub = fakeHub();
-    expect(await publisher(fetchFeed, hub)()).toEqual({ pinged: [], failed: [] });
+    expect(await publisher(fetchFeed, hub)()).toEqual({ pinged: [], failed: [], carried: 0 });
     expect(hub.pings).toEqual([]);
+  });
+
+  it("with D1, pings the feeds a push changed once the push has finished, and only those", async () => {
+    const before = [past, older];
+    await loadD1(before, nextVersion());
+    const fetchFeed = appOver(new D1Store(env.DB), NOW, { WEBSUB_HUB: HUB });
+    const hub = fakeHub();
+    const publish = publisher(fetchFeed, hub, { urlsPerRequest: 50 });
+    expect((await publish()).pinged).toHaveLength(12);
+    expect((await publish()).pinged).toEqual([]);
+    // A push that edits the AI article: its rows go in, the version not yet.
+    const edited = [past, { ...older, title: "Edited title" }];
+    const stored = new Map(before.map((a) => [a.id, sha256(JSON.stringify(a))]));
+    await runStatements(start(NOW));
+    for (const batch of batches(diff(edited, stored), { rows: 100, bytes: 1_000_000 })) {
+      await runStatements(batch.statements);
+    }
+    expect((await publish()).pinged).toEqual([]);
+    await runStatements(finish(edited, nextVersion()));
+    const report = await publish();
+    expect(report.pinged.sort()).toEqual([...feeds(""), ...feeds("/providers/nature"), ...feeds("/topics/ai")].sort());
+    expect(urlsOf(hub.pings.at(-1)?.body ?? "").sort()).toEqual(report.pinged);
+    expect((await publish()).pinged).toEqual([]);
   });
 });

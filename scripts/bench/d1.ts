@@ -1,10 +1,14 @@
 // The D1 store under load: a local D1 (Miniflare's SQLite, as `wrangler dev` uses) filled
 // with N synthetic compiled articles, and the app's cache-miss path timed over it.
 import { mkdir, readdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { getPlatformProxy } from "wrangler";
 import { createApp } from "../../src/app.js";
+import { siteConfig } from "../../src/config.js";
 import { D1Store } from "../../src/store/d1.js";
+import { publishChanges } from "../../src/websub/publish.js";
 import { applyMigrations } from "../push/executors.js";
 import { installCache, missCache, type Summary, stubContext, summarize, workerEnv, workerVars } from "./runtime.js";
 
@@ -20,9 +24,13 @@ const PROVIDERS = 150;
  * of 200), providers and bodies come from the row number, so every run makes the same
  * corpus. The JSON is a compiled article (src/content/article.ts) of realistic size.
  */
-function insertChunk(from: number, to: number): string {
+function insertChunk(from: number, to: number, topics = TOPICS): string {
   const ms = `(${NOW} - ((i * 7919) % ${FIVE_YEARS / 60_000}) * 60000)`;
-  const topic = (k: number) => `((i * ${31 + k * 17}) % ${TOPICS}) * ((i * ${31 + k * 17}) % ${TOPICS}) / ${TOPICS}`;
+  // Skewed (a few topics hold most articles) for the page figures; uniform for the terms corpus.
+  const topic = (k: number) =>
+    topics === TOPICS
+      ? `((i * ${31 + k * 17}) % ${topics}) * ((i * ${31 + k * 17}) % ${topics}) / ${topics}`
+      : `((i + ${k * 7}) % ${topics})`;
   return `
 WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ${to}),
 rows AS (
@@ -62,15 +70,16 @@ SELECT DISTINCT json_extract(t.value, '$.slug'), a.id, a.published_ms
 FROM articles a, json_each(a.data, '$.topics') t
 WHERE a.id >= ? AND a.id < ?`;
 
+/** Terms as content:push writes them: label, first and newest article times. */
 const TERMS = `
-INSERT OR IGNORE INTO terms (kind, slug, label)
-SELECT 'topic', slug, 'Topic ' || substr(slug, 7) FROM (SELECT DISTINCT topic_slug AS slug FROM article_topics)
-UNION ALL SELECT 'provider', slug, 'Provider ' || substr(slug, 10) FROM (SELECT DISTINCT provider_slug AS slug FROM articles)
-UNION ALL SELECT 'category', slug, 'Category ' || substr(slug, 10) FROM (SELECT DISTINCT category_slug AS slug FROM articles)`;
+INSERT OR IGNORE INTO terms (kind, slug, label, first_ms, newest_ms)
+SELECT 'topic', topic_slug, 'Topic ' || substr(topic_slug, 7), MIN(published_ms), MAX(published_ms) FROM article_topics GROUP BY topic_slug
+UNION ALL SELECT 'provider', provider_slug, 'Provider ' || substr(provider_slug, 10), MIN(published_ms), MAX(published_ms) FROM articles GROUP BY provider_slug
+UNION ALL SELECT 'category', category_slug, 'Category ' || substr(category_slug, 10), MIN(published_ms), MAX(published_ms) FROM articles GROUP BY category_slug`;
 
 /** A local D1 holding exactly `n` synthetic articles, made (once) under `root`. */
-export async function syntheticD1(n: number, root: string, log: (line: string) => void) {
-  const persistTo = path.join(root, `d1-${n}`);
+export async function syntheticD1(n: number, root: string, log: (line: string) => void, topics = TOPICS) {
+  const persistTo = path.join(root, topics === TOPICS ? `d1-${n}` : `d1-${n}-topics-${topics}`);
   await mkdir(persistTo, { recursive: true });
   const fresh = (await readdir(persistTo)).length === 0;
   if (fresh)
@@ -86,7 +95,7 @@ export async function syntheticD1(n: number, root: string, log: (line: string) =
     const started = performance.now();
     for (let from = count; from < n; from += CHUNK) {
       const to = Math.min(from + CHUNK, n);
-      await db.prepare(insertChunk(from, to)).run();
+      await db.prepare(insertChunk(from, to, topics)).run();
       await db
         .prepare(TOPIC_ROWS)
         .bind(`d1-${String(from).padStart(7, "0")}`, `d1-${String(to).padStart(7, "0")}`)
@@ -108,6 +117,23 @@ export async function syntheticD1(n: number, root: string, log: (line: string) =
 export interface D1Cell {
   path: string;
   summary: Summary;
+  /** D1 round trips (batches, or statements run alone) and statements of one request. */
+  roundTrips: number;
+  statements: number;
+}
+
+/** The binding as the store uses it (prepare, batch), counting what goes to D1. */
+export function countedD1(db: D1Database) {
+  const counts = { roundTrips: 0, statements: 0 };
+  const counted = {
+    prepare: (query: string) => db.prepare(query),
+    batch: (statements: D1PreparedStatement[]) => {
+      counts.roundTrips++;
+      counts.statements += statements.length;
+      return db.batch(statements);
+    },
+  } as unknown as D1Database;
+  return { db: counted, counts };
 }
 
 /** The app over the D1 store, every lookup a cache miss: time per request for a few views. */
@@ -115,7 +141,10 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
   const { db, dispose, now } = await syntheticD1(n, root, log);
   try {
     installCache(missCache);
-    const app = createApp({ store: new D1Store(db, { clock: () => now }), now: () => now }, { cacheBytes: 0 });
+    const { db: counted, counts } = countedD1(db);
+    const store = new D1Store(counted, { clock: () => now });
+    await store.version();
+    const app = createApp({ store, now: () => now }, { cacheBytes: 0 });
     const env = workerEnv({ ...workerVars(), STORE: "d1" });
     const cells: D1Cell[] = [];
     for (const view of D1_PATHS) {
@@ -129,10 +158,13 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
         if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
         return elapsed;
       };
-      for (let i = 0; i < 10; i++) await time();
+      counts.roundTrips = counts.statements = 0;
+      await time();
+      const { roundTrips, statements } = counts;
+      for (let i = 0; i < 9; i++) await time();
       const samples: number[] = [];
       for (let i = 0; i < 100; i++) samples.push(await time());
-      cells.push({ path, summary: summarize(samples) });
+      cells.push({ path, summary: summarize(samples), roundTrips, statements });
     }
     return cells;
   } finally {
@@ -164,4 +196,104 @@ async function resolvePath(db: D1Database, now: number, view: string): Promise<s
     .first<{ id: string; ms: number }>();
   if (!row) throw new Error(`the bench corpus has fewer than ${DEEP} visible articles`);
   return view.replace(/<[^>]*>/, `${row.ms}.${row.id}`);
+}
+
+/** Terms of the terms corpus: every topic slug distinct, as a large news site grows them. */
+export const TERMS_CORPUS = { articles: 20_000, topics: 10_000 } as const;
+
+export interface TermsCell {
+  what: string;
+  summary: Summary;
+  roundTrips: number;
+  statements: number;
+  /** For the cron run: hub POSTs sent, feed URLs pinged, and carried to the next run. */
+  posts?: number;
+  pinged?: number;
+  carried?: number;
+}
+
+/** A KV namespace in memory: what the cron reads and writes between runs. */
+function memoryKv(): KVNamespace {
+  const values = new Map<string, string>();
+  return {
+    get: async (key: string, type?: string) => {
+      const value = values.get(key);
+      return value === undefined ? null : type === "json" ? JSON.parse(value) : value;
+    },
+    put: async (key: string, value: string) => {
+      values.set(key, value);
+    },
+  } as unknown as KVNamespace;
+}
+
+/** `/`, `/feeds.opml` and one WebSub cron run over 10,000 topics: time, round trips, statements. */
+export async function measureTerms(root: string, log: (line: string) => void, samples = 20): Promise<TermsCell[]> {
+  const { db, dispose, now } = await syntheticD1(TERMS_CORPUS.articles, root, log, TERMS_CORPUS.topics);
+  try {
+    installCache(missCache);
+    const { db: counted, counts } = countedD1(db);
+    const store = new D1Store(counted, { clock: () => now });
+    await store.version();
+    const app = createApp({ store, now: () => now }, { cacheBytes: 0 });
+    const env = workerEnv({ ...workerVars(), STORE: "d1" });
+    const cells: TermsCell[] = [];
+    for (const path of ["/", "/feeds.opml"]) {
+      const times: number[] = [];
+      let first = { roundTrips: 0, statements: 0 };
+      for (let i = 0; i < samples; i++) {
+        counts.roundTrips = counts.statements = 0;
+        const { ctx } = stubContext();
+        const started = performance.now();
+        const response = await app.fetch(new Request(`http://127.0.0.1:8787${path}`), env, ctx);
+        await response.arrayBuffer();
+        times.push(performance.now() - started);
+        if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+        if (i === 0) first = { ...counts };
+      }
+      cells.push({ what: path, summary: summarize(times), ...first });
+    }
+    // One cron run, the first after a hub is set: every feed changed.
+    counts.roundTrips = counts.statements = 0;
+    let posts = 0;
+    const hub = (async () => {
+      posts++;
+      return new Response(null, { status: 202 });
+    }) as unknown as typeof fetch;
+    const started = performance.now();
+    const report = await publishChanges(
+      { store, now: () => now, state: memoryKv(), fetch: hub },
+      siteConfig(workerEnv({ ...workerVars(), STORE: "d1", WEBSUB_HUB: "https://hub.example/" })),
+    );
+    const elapsed = performance.now() - started;
+    cells.push({
+      what: "one WebSub cron run (first run: every feed)",
+      summary: summarize([elapsed]),
+      ...counts,
+      posts,
+      pinged: report.pinged.length,
+      carried: report.carried,
+    });
+    return cells;
+  } finally {
+    await dispose();
+  }
+}
+
+/** `tsx scripts/bench/d1.ts --terms`: the terms section alone, small enough for a shared machine. */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!process.argv.includes("--terms") || process.argv.includes("--help")) {
+    console.log(
+      "usage: tsx scripts/bench/d1.ts --terms   (/, /feeds.opml and one cron run over 10,000 topics in a local D1)",
+    );
+    process.exit(0);
+  }
+  const root = path.join(os.tmpdir(), `feed-bench-${path.basename(process.cwd())}`);
+  const cells = await measureTerms(root, (line) => console.error(line));
+  for (const cell of cells) {
+    const extra =
+      cell.posts === undefined ? "" : `, ${cell.posts} POSTs, ${cell.pinged} URLs pinged, ${cell.carried} carried`;
+    console.log(
+      `${cell.what}: median ${cell.summary.medianMs.toFixed(1)} ms, ${cell.roundTrips} round trip(s), ${cell.statements} statement(s)${extra}`,
+    );
+  }
 }

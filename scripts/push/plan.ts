@@ -1,7 +1,7 @@
 // What a push writes: the diff between the compiled articles and the hashes the database
 // holds, cut into atomic batches of statements. Pure; the executors only run what it returns.
 import type { Article } from "../../src/content/article.js";
-import { type Change, deleteArticles, replaceTerms, setVersion, upsertArticles } from "./rows.js";
+import { type Change, deleteArticles, replaceTerms, setVersion, startPush, upsertArticles } from "./rows.js";
 import { type Statement, sha256 } from "./sql.js";
 
 /** D1's limit on a row (and a string); a bigger article could never be written. */
@@ -86,5 +86,8 @@ export function* batches({ writes, deletes }: Diff, limits: BatchLimits): Genera
  * after every row is in, so a reader never sees a version whose rows are not all there.
  */
 export function finish(articles: readonly Article[], version: string): Statement[] {
-  return [...replaceTerms(articles), setVersion(version)];
+  return [...replaceTerms(articles), ...setVersion(version)];
 }
+
+/** The first batch of a push: what marks the views its rows change (see startPush). */
+export const start = (pushMs: number): Statement[] => startPush(pushMs);

@@ -64,28 +64,72 @@ export function deleteArticles(ids: readonly string[]): Statement[] {
 }
 
 /**
- * Every topic, provider and category label, replacing the old ones. As in the bundled
- * index, the newest article to use a slug (articles come newest first) gives its label.
+ * Every topic, provider and category, replacing the old ones: its label, the time its
+ * first article becomes visible (before which it exists nowhere) and its newest article's
+ * time. As in the bundled index, the term's oldest article (articles come newest first)
+ * gives its label: an embargoed article never relabels a public term.
  */
 export function replaceTerms(articles: readonly Article[]): Statement[] {
-  const terms = new Map<string, SqlValue[]>();
-  const add = (kind: string, slug: string, label: string) => {
-    if (!terms.has(`${kind} ${slug}`)) terms.set(`${kind} ${slug}`, [kind, slug, label]);
+  const terms = new Map<string, [kind: string, slug: string, label: string, first: number, newest: number]>();
+  // In any order: the oldest article (by time, then the later id, as the feeds order them) names the term.
+  const oldest = new Map<string, string>();
+  const add = (kind: string, slug: string, label: string, ms: number, id: string) => {
+    const key = `${kind} ${slug}`;
+    const known = terms.get(key);
+    if (!known) {
+      terms.set(key, [kind, slug, label, ms, ms]);
+      oldest.set(key, id);
+      return;
+    }
+    if (ms < known[3] || (ms === known[3] && id > (oldest.get(key) ?? ""))) {
+      known[2] = label;
+      known[3] = ms;
+      oldest.set(key, id);
+    }
+    known[4] = Math.max(known[4], ms);
   };
   for (const article of articles) {
-    for (const topic of article.topics) add("topic", topic.slug, topic.label);
-    if (article.provider) add("provider", article.provider.slug, article.provider.name);
-    if (article.category) add("category", article.category.slug, article.category.label);
+    const { publishedMs: ms, id } = article;
+    for (const topic of article.topics) add("topic", topic.slug, topic.label, ms, id);
+    if (article.provider) add("provider", article.provider.slug, article.provider.name, ms, id);
+    if (article.category) add("category", article.category.slug, article.category.label, ms, id);
   }
   return [
     { sql: "DELETE FROM terms", params: [] },
-    ...packRows("INSERT INTO terms (kind, slug, label)", [...terms.values()]),
+    ...packRows("INSERT INTO terms (kind, slug, label, first_ms, newest_ms)", [...terms.values()]),
   ];
 }
 
-export function setVersion(version: string): Statement {
-  return {
-    sql: "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    params: [version],
-  };
+const setMeta = (key: string, value: string | number): Statement => ({
+  sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  params: [key, String(value)],
+});
+
+/**
+ * Opens a push: the rows it writes are marked (by the view_changes triggers) with a new
+ * push number and its time, so the WebSub cron learns which views it changed.
+ */
+export function startPush(pushMs: number): Statement[] {
+  return [
+    {
+      sql:
+        "INSERT INTO meta (key, value) VALUES ('push_seq', CAST(COALESCE((SELECT CAST(value AS INTEGER) FROM meta" +
+        " WHERE key = 'published_seq'), 0) + 1 AS TEXT)) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      params: [],
+    },
+    setMeta("push_ms", pushMs),
+  ];
+}
+
+/** The content version, and the push whose changes the WebSub cron may now announce. */
+export function setVersion(version: string): Statement[] {
+  return [
+    setMeta("version", version),
+    {
+      sql:
+        "INSERT INTO meta (key, value) SELECT 'published_seq', value FROM meta WHERE key = 'push_seq'" +
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      params: [],
+    },
+  ];
 }

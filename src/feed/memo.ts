@@ -17,25 +17,42 @@ const siteKey = (view: FeedView) =>
   `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url}`;
 
 /**
- * Articles kept per format: the feeds' hot pages, a few MB of items, well inside an
- * isolate's 128 MB however many pages crawlers walk.
+ * Bytes of rendered items kept per format: 8 MiB, so 24 MiB for the three formats,
+ * well inside an isolate's 128 MB however large the articles (a count bound was not:
+ * 2,000 items of a 200,000-character body each are gigabytes).
  */
-export const MEMO_CAPACITY = 2_000;
+export const MEMO_CAPACITY_BYTES = 8 * 1024 * 1024;
 
-export function memoPerArticle(render: ItemRenderer, capacity = MEMO_CAPACITY): ItemBytes {
+/**
+ * Keyed by the article object: the bundled index holds one object per article, and
+ * the D1 store hands back the object it parsed before for a row of the same id and
+ * content hash (src/store/d1.ts), so an edited article is never served from here.
+ */
+export function memoPerArticle(render: ItemRenderer, capacity = MEMO_CAPACITY_BYTES): ItemBytes {
   // Least recently used first: a Map keeps insertion order, and a use moves an entry last.
   const cache = new Map<Article, { key: string; out: Uint8Array }>();
+  let size = 0;
   return (view, article) => {
     const key = siteKey(view);
     const hit = cache.get(article);
-    cache.delete(article);
-    if (hit?.key === key) {
-      cache.set(article, hit);
-      return hit.out;
+    if (hit) {
+      cache.delete(article);
+      size -= hit.out.byteLength;
+      if (hit.key === key) {
+        cache.set(article, hit);
+        size += hit.out.byteLength;
+        return hit.out;
+      }
     }
     const out = encoder.encode(render(view, article));
+    if (out.byteLength > capacity) return out;
     cache.set(article, { key, out });
-    if (cache.size > capacity) cache.delete(cache.keys().next().value as Article);
+    size += out.byteLength;
+    for (const [oldest, entry] of cache) {
+      if (size <= capacity) break;
+      cache.delete(oldest);
+      size -= entry.out.byteLength;
+    }
     return out;
   };
 }

@@ -2,12 +2,21 @@
 // Indexes by topic, provider and category are built once; a request costs a binary
 // search plus its page, unless a predicate filter (type, minQuality) forces a scan.
 import type { Article, Term } from "../content/article.js";
+import type {
+  Catalog,
+  ChangedView,
+  Filters,
+  Neighbours,
+  PageStart,
+  Position,
+  Selection,
+  SelectQuery,
+  TermKind,
+  TermSummary,
+} from "../store/store.js";
 
-/** A place in the feeds' order: what keyset paging keeps between pages. */
-export interface Position {
-  publishedMs: number;
-  id: string;
-}
+// The store contract's types live in src/store/store.ts; re-exported for older imports.
+export type { Filters, PageStart, Position, Selection, SelectQuery, TermKind, TermSummary } from "../store/store.js";
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */
 export function compareArticles(a: Position, b: Position): number {
@@ -40,73 +49,27 @@ function firstAfter(articles: readonly Article[], position: Position): number {
 
 const positionOf = ({ publishedMs, id }: Position): Position => ({ publishedMs, id });
 
-export type TermKind = "topic" | "provider" | "category";
-
-export interface Filters {
-  /** Every topic slug listed must be among the article's topics. */
-  topics: string[];
-  provider?: string;
-  category?: string;
-  type?: string;
-  minQuality?: number;
-}
-
-export interface SelectQuery {
-  filters: Filters;
-  /** The clock: articles dated after it are scheduled, not visible. */
-  now: number;
-  limit: number;
-  /** Keyset paging: only the articles after this position in feed order. */
-  before?: Position;
-  /** Only articles published in [from, to), e.g. one month of an archive. */
-  range?: { from: number; to: number };
-  /** Also find where the previous and the last page start (a feed's page, not an archive). */
-  paging?: boolean;
-  /** `total` is wanted (a store may skip counting otherwise). */
-  count?: boolean;
-}
-
-/** Where a page starts: after a position, or at the top of the feed. */
-export type PageStart = Position | "first";
-
-export interface Selection {
-  items: Article[];
-  /**
-   * How many visible articles match, across all pages: given with `count` when the view is
-   * one index (the bundled index always gives it, for free); absent with predicate filters,
-   * which would need a full scan.
-   */
-  total?: number;
-  /** Whether matching articles follow this page. */
-  more: boolean;
-  /** With `paging` and `before`: where the page before this one starts; absent when none is newer. */
-  previous?: PageStart;
-  /** With `paging`, when the view is one index: where the oldest page starts. */
-  last?: PageStart;
-  /** When the next scheduled article of this view becomes visible, if ever. */
-  nextChangeMs?: number;
-}
-
-export interface TermSummary extends Term {
-  kind: TermKind;
-  /** Visible articles. */
-  count: number;
-  /** The newest visible article's time. */
-  newest?: string;
-}
-
 interface TermIndex extends Term {
+  /** Newest first, like the feeds. */
   articles: Article[];
 }
 
+/**
+ * Articles come newest first, so the last one added is the term's oldest: the first to
+ * become visible names it. An embargoed article never relabels a public term.
+ */
 function addTo(index: Map<string, TermIndex>, term: Term, article: Article) {
   let entry = index.get(term.slug);
   if (!entry) {
     entry = { ...term, articles: [] };
     index.set(term.slug, entry);
   }
+  entry.label = term.label;
   entry.articles.push(article);
 }
+
+/** A term exists from the moment its oldest article is visible, never before. */
+const visibleAt = (entry: TermIndex, now: number) => (entry.articles.at(-1) as Article).publishedMs <= now;
 
 export class ArticleIndex {
   private readonly terms: Record<TermKind, Map<string, TermIndex>> = {
@@ -125,17 +88,18 @@ export class ArticleIndex {
     }
   }
 
-  /** The label of a topic, provider or category, or undefined when there is none. */
-  term(kind: TermKind, slug: string): Term | undefined {
+  /** The label of a topic, provider or category visible at `now`, or undefined. */
+  term(kind: TermKind, slug: string, now: number): Term | undefined {
     const entry = this.terms[kind].get(slug);
-    return entry && { label: entry.label, slug: entry.slug };
+    return entry && visibleAt(entry, now) ? { label: entry.label, slug: entry.slug } : undefined;
   }
 
-  /** Every topic, provider and category with its visible article count at `now`. */
+  /** Every topic, provider and category with a visible article at `now`, with its count. */
   summaries(now: number): TermSummary[] {
     const out: TermSummary[] = [];
     for (const kind of ["topic", "provider", "category"] as const) {
       for (const entry of this.terms[kind].values()) {
+        if (!visibleAt(entry, now)) continue;
         const start = firstAtOrBefore(entry.articles, now);
         out.push({
           kind,
@@ -149,9 +113,63 @@ export class ArticleIndex {
     return out.sort((a, b) => a.label.localeCompare(b.label, "en"));
   }
 
+  /** The home page's and OPML's content at `now`. */
+  catalog(now: number): Catalog {
+    const top = firstAtOrBefore(this.articles, now);
+    return {
+      terms: this.summaries(now),
+      total: this.articles.length - top,
+      newest: this.articles[top]?.published,
+      nextChangeMs: this.articles[top - 1]?.publishedMs,
+    };
+  }
+
+  /**
+   * The subscription feeds whose first page changed in (from, now] because articles became
+   * visible, newest first; every visible feed when `from` is undefined.
+   */
+  changedViews(from: number | undefined, now: number): ChangedView[] {
+    const top = firstAtOrBefore(this.articles, now);
+    const views = new Map<string, ChangedView>();
+    const add = (view: ChangedView) => {
+      const key = `${view.kind}:${view.slug}`;
+      if (!views.has(key)) views.set(key, view);
+    };
+    if (from === undefined) {
+      const main = this.articles[top];
+      if (main) add({ changedMs: main.publishedMs });
+      for (const kind of ["topic", "provider", "category"] as const) {
+        for (const entry of this.terms[kind].values()) {
+          const newest = entry.articles[firstAtOrBefore(entry.articles, now)];
+          if (newest) add({ kind, slug: entry.slug, changedMs: newest.publishedMs });
+        }
+      }
+    } else {
+      for (let i = top; i < firstAtOrBefore(this.articles, from); i++) {
+        const { publishedMs: changedMs, topics, provider, category } = this.articles[i] as Article;
+        add({ changedMs });
+        for (const topic of topics) add({ kind: "topic", slug: topic.slug, changedMs });
+        if (provider) add({ kind: "provider", slug: provider.slug, changedMs });
+        if (category) add({ kind: "category", slug: category.slug, changedMs });
+      }
+    }
+    return [...views.values()].sort((a, b) => b.changedMs - a.changedMs);
+  }
+
   select({ filters, now, limit, before, range, paging }: SelectQuery): Selection {
     const { list, matches } = this.plan(filters);
-    if (!list) return { items: [], total: 0, more: false, ...(paging && { last: "first" as const }) };
+    if (!list) {
+      // An unknown term: nothing matches, and the view's shape decides what is given, as with rows.
+      const named =
+        filters.topics.length + Number(filters.provider !== undefined) + Number(filters.category !== undefined);
+      const oneIndex = filters.type === undefined && filters.minQuality === undefined && named <= 1;
+      return {
+        items: [],
+        ...(oneIndex && { total: 0 }),
+        more: false,
+        ...(paging && oneIndex && { last: "first" as const }),
+      };
+    }
     const upper = range ? Math.min(now, range.to - 1) : now;
     const top = firstAtOrBefore(list, upper);
     const start = before ? Math.max(top, firstAfter(list, before)) : top;
@@ -210,7 +228,7 @@ export class ArticleIndex {
    * The newest visible matching article published before `time`, and the oldest
    * matching one at or after `after` (up to `now`): the neighbours of an archive month.
    */
-  neighbours(filters: Filters, now: number, before: number, after: number): { older?: Article; newer?: Article } {
+  neighbours(filters: Filters, now: number, before: number, after: number): Neighbours {
     const { list, matches } = this.plan(filters);
     if (!list) return {};
     let older: Article | undefined;
@@ -236,7 +254,10 @@ export class ArticleIndex {
       filters.category === undefined ? this.articles : this.terms.category.get(filters.category)?.articles,
     ];
     if (lists.some((list) => list === undefined)) return {};
-    const list = (lists as (readonly Article[])[]).reduce((a, b) => (b.length < a.length ? b : a));
+    // A term's own list, even when it holds every article: the view is then that index
+    // alone (with its total), not a scan of all articles with a predicate.
+    const terms = (lists as (readonly Article[])[]).filter((list) => list !== this.articles);
+    const list = terms.length === 0 ? this.articles : terms.reduce((a, b) => (b.length < a.length ? b : a));
     const tests: ((article: Article) => boolean)[] = [];
     for (const slug of filters.topics) {
       if (list !== this.terms.topic.get(slug)?.articles) {

@@ -5,9 +5,17 @@ import type { SiteConfig } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
-import type { Filters, PageStart, Position, Selection } from "../feed/select.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
-import type { ArticleStore } from "../store/store.js";
+import type {
+  ArticleStore,
+  FeedAnswer,
+  Filters,
+  Neighbours,
+  PageStart,
+  Position,
+  Selection,
+  TermKind,
+} from "../store/store.js";
 import type { Rendered } from "./cache.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
 import { badRequest, type FeedQuery } from "./query.js";
@@ -40,25 +48,8 @@ function archiveRange(month: string, now: number): Range {
   return range;
 }
 
-async function resolveSubject(store: ArticleStore, scope: Scope | undefined) {
-  if (!scope) return undefined;
-  const subject = await store.term(scope.kind, scope.slug);
-  if (!subject) throw unknownTerm(scope.kind, scope.slug);
-  return subject;
-}
-
-/** Path scope and query filters as one view; a filter may not contradict the path. */
-async function resolveFilters(store: ArticleStore, query: FeedQuery, scope: Scope | undefined): Promise<Filters> {
-  const invalid = [];
-  for (const name of ["topic", "provider", "category"] as const) {
-    const value = query[name];
-    if (value !== undefined && !(await store.term(name, value)))
-      invalid.push({ name, reason: `there is no ${name} ${value}` });
-    if (value !== undefined && scope?.kind === name && name !== "topic" && value !== scope.slug) {
-      invalid.push({ name, reason: `contradicts the ${name} of the path, ${scope.slug}` });
-    }
-  }
-  if (invalid.length > 0) throw badRequest(invalid);
+/** Path scope and query filters as one view. */
+function viewFilters(query: FeedQuery, scope: Scope | undefined): Filters {
   const pick = (name: "provider" | "category") => (scope?.kind === name ? scope.slug : query[name]);
   return {
     topics: [...(scope?.kind === "topic" ? [scope.slug] : []), ...(query.topic ? [query.topic] : [])],
@@ -69,22 +60,61 @@ async function resolveFilters(store: ArticleStore, query: FeedQuery, scope: Scop
   };
 }
 
-async function selectItems(
-  store: ArticleStore,
-  filters: Filters,
-  route: FeedRoute,
-  range: Range | undefined,
-  now: number,
-) {
-  const { query } = route;
-  const selection = range
-    ? await store.select({ filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false })
-    : await store.select({ filters, now, limit: query.limit, before: query.before, paging: true });
+type Named = { kind: TermKind; slug: string; name?: "topic" | "provider" | "category" };
+
+/** The terms a view names: the path's first (its subject), then the query's. */
+function namedTerms(query: FeedQuery, scope: Scope | undefined): Named[] {
+  const terms: Named[] = scope ? [{ kind: scope.kind, slug: scope.slug }] : [];
+  for (const name of ["topic", "provider", "category"] as const) {
+    const value = query[name];
+    if (value !== undefined) terms.push({ kind: name, slug: value, name });
+  }
+  return terms;
+}
+
+/**
+ * The path's term must exist (404), the query's must exist and not contradict the path
+ * (400, all named at once). A term exists once one of its articles is visible.
+ */
+function checkTerms(answer: FeedAnswer, named: Named[], query: FeedQuery, scope: Scope | undefined) {
+  if (scope && !answer.terms[0]) throw unknownTerm(scope.kind, scope.slug);
+  const invalid = [];
+  for (const [i, term] of named.entries()) {
+    if (term.name && !answer.terms[i])
+      invalid.push({ name: term.name, reason: `there is no ${term.name} ${term.slug}` });
+  }
+  for (const name of ["provider", "category"] as const) {
+    const value = query[name];
+    if (value !== undefined && scope?.kind === name && value !== scope.slug) {
+      invalid.push({ name, reason: `contradicts the ${name} of the path, ${scope.slug}` });
+    }
+  }
+  if (invalid.length > 0) throw badRequest(invalid);
+}
+
+/** Terms, page and archive neighbours of a document: one store call, one D1 round trip. */
+async function askStore(store: ArticleStore, route: FeedRoute, range: Range | undefined, now: number) {
+  const { query, scope } = route;
+  const named = namedTerms(query, scope);
+  const filters = viewFilters(query, scope);
+  const answer = await store.feed({
+    terms: named,
+    select: range
+      ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
+      : { filters, now, limit: query.limit, before: query.before, paging: true },
+    neighbours: range
+      ? { before: range.from, after: range.to }
+      : query.before
+        ? undefined
+        : { before: startOfMonth(now), after: now + 1 },
+  });
+  checkTerms(answer, named, query, scope);
+  const { selection } = answer;
   if (range && selection.items.length === 0) throw notFound("This month of the feed holds no articles.");
   if (query.before && selection.items.length === 0) {
     throw notFound("No article of this feed follows this page's position; start again from the first page.");
   }
-  return selection;
+  return { ...answer, subject: scope ? answer.terms[0] : undefined };
 }
 
 /** Absolute URLs of this view's pages and archives, in any format. */
@@ -109,14 +139,7 @@ type Urls = ReturnType<typeof urlsOf>;
  * RFC 5005 paging links: keyset cursors both ways, `last` when the view is one index,
  * and from the first page the newest archive, which moves when a month ends.
  */
-async function pagingNav(
-  store: ArticleStore,
-  filters: Filters,
-  route: FeedRoute,
-  urls: Urls,
-  selection: Selection,
-  now: number,
-) {
+function pagingNav({ older }: Neighbours, route: FeedRoute, urls: Urls, selection: Selection, now: number) {
   const { format, query } = route;
   const { items, more, previous, last } = selection;
   const at = (start: PageStart) => urls.page(start === "first" ? undefined : start, format);
@@ -126,21 +149,12 @@ async function pagingNav(
   if (more && oldest) nav.next = urls.page(oldest, format);
   if (last) nav.last = at(last);
   if (query.before) return { nav };
-  const { older } = await store.neighbours(filters, now, startOfMonth(now), now + 1);
   if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
   return { nav, changesMs: nextMonthStart(now) };
 }
 
 /** RFC 5005 archive links: the feed, and the nearest months before and after with articles. */
-async function archiveNav(
-  store: ArticleStore,
-  filters: Filters,
-  route: FeedRoute,
-  urls: Urls,
-  range: Range,
-  now: number,
-) {
-  const { older, newer } = await store.neighbours(filters, now, range.from, range.to);
+function archiveNav({ older, newer }: Neighbours, route: FeedRoute, urls: Urls, now: number) {
   const nav: Nav = { current: urls.page(undefined, route.format) };
   if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), route.format);
   if (newer && newer.publishedMs < startOfMonth(now)) {
@@ -178,15 +192,12 @@ const earliest = (...times: (number | undefined)[]) => {
 
 /** A cache miss of a feed document: resolve terms → select → navigation → render. */
 export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
-  const { store } = deps;
-  const subject = await resolveSubject(store, route.scope);
-  const filters = await resolveFilters(store, route.query, route.scope);
   const range = route.month === undefined ? undefined : archiveRange(route.month, now);
-  const selection = await selectItems(store, filters, route, range, now);
+  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now);
   const urls = urlsOf(site, route);
   const { nav, changesMs } = range
-    ? await archiveNav(store, filters, route, urls, range, now)
-    : await pagingNav(store, filters, route, urls, selection, now);
+    ? archiveNav(neighbours, route, urls, now)
+    : pagingNav(neighbours, route, urls, selection, now);
   const doc: FeedDocument = {
     key: `${scopePath(route.scope?.kind, route.scope?.slug).slice(1) || "all"}${viewSearch(route.query)}`,
     subject: subject?.label,

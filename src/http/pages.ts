@@ -100,15 +100,17 @@ export async function renderTermPage(
   { kind, slug }: Scope,
   now: number,
 ): Promise<Rendered> {
-  const term = await deps.store.term(kind, slug);
-  if (!term) throw unknownTerm(kind, slug);
-  const path = scopePath(kind, slug);
   const filters = {
     topics: kind === "topic" ? [slug] : [],
     provider: kind === "provider" ? slug : undefined,
     category: kind === "category" ? slug : undefined,
   };
-  const latest = await deps.store.select({ filters, now, limit: 20, count: true });
+  // The term (visible only once one of its articles is) and its latest articles: one store call.
+  const answer = await deps.store.feed({ terms: [{ kind, slug }], select: { filters, now, limit: 20, count: true } });
+  const [term] = answer.terms;
+  if (!term) throw unknownTerm(kind, slug);
+  const latest = answer.selection;
+  const path = scopePath(kind, slug);
   const title = `${term.label} — ${site.title}`;
   const body = await layout(
     site,

@@ -1,6 +1,7 @@
 // Errors are values with a status, answered as RFC 9457 problem documents.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { StoreUnavailable } from "../store/store.js";
 
 export interface InvalidParam {
   name: string;
@@ -34,6 +35,15 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
 /** The one place errors become responses: a client's mistake is never a 500. */
 export function onError(error: Error, c: Context): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
+  // The store logged what failed and how long it took; the client may simply retry.
+  if (error instanceof StoreUnavailable) {
+    return problemResponse(
+      c,
+      new HttpProblem(503, "Service Unavailable", "The article store is unavailable; try again shortly.", {
+        headers: { "Retry-After": "30" },
+      }),
+    );
+  }
   // Log the error for the operator; the client gets no stack and no internals.
   console.error(error);
   return problemResponse(

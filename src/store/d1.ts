@@ -1,113 +1,51 @@
 // The D1 store: articles in Cloudflare D1 (migrations/), for corpora too large for the
-// bundle. Same interface and same results as the bundled store; each query is an index
-// range, ordered like the feeds (newest first, ties by id), with the clock as a parameter.
+// bundle. Same interface and same results as the bundled store. Every call is one
+// round trip (one `batch`) through a read session, so a replica near the Worker may
+// answer it; each query is an index range, ordered like the feeds, with the clock as a
+// parameter. Statements are built in ./d1-sql.ts.
 import type { Article, Term } from "../content/article.js";
-import type { Filters, PageStart, Position, Selection, SelectQuery, TermKind, TermSummary } from "../feed/select.js";
-import { HttpProblem } from "../http/problem.js";
-import type { ArticleStore } from "./store.js";
+import {
+  type ArticleRow,
+  type Bound,
+  catalogStatements,
+  changesStatements,
+  neighboursPlan,
+  type Plan,
+  selectPlan,
+  termPlan,
+  viewName,
+} from "./d1-sql.js";
+import type {
+  ArticleStore,
+  Catalog,
+  ChangedView,
+  ChangeMarker,
+  FeedAnswer,
+  FeedRequest,
+  Filters,
+  Neighbours,
+  SelectQuery,
+  TermKind,
+} from "./store.js";
+import { StoreUnavailable } from "./store.js";
 
 /** How long an isolate trusts the content version it read: the freshness window of a push. */
 export const VERSION_TTL_MS = 30_000;
 
-/** D1 failed or timed out: a 503 the client may retry, never a 500 with a stack. */
-export class StoreUnavailable extends HttpProblem {
-  constructor(cause: unknown) {
-    super(503, "Service Unavailable", "The article store is unavailable; try again shortly.", {
-      headers: { "Retry-After": "30" },
-    });
-    this.cause = cause;
-  }
-}
-
-interface Condition {
-  /** The table rows come from: a topic's rows drive the scan when there is a topic. */
-  from: string;
-  where: string[];
-  params: unknown[];
-  /** Newest first, ties by id, in the columns of the driving index (no sort step). */
-  order: string;
-  /** The driving index's time and id columns. */
-  ms: string;
-  id: string;
-}
-
-/** FROM and WHERE for the articles of a view published in [from, upTo]. */
-function condition(filters: Filters, from: number, upTo: number): Condition {
-  const [first, ...others] = filters.topics;
-  const where = ["a.published_ms >= ?", "a.published_ms <= ?"];
-  const params: unknown[] = [from, upTo];
-  let table = "articles a";
-  if (first !== undefined) {
-    table = "article_topics t JOIN articles a ON a.id = t.article_id";
-    where.unshift("t.topic_slug = ?", "t.published_ms >= ?", "t.published_ms <= ?");
-    params.unshift(first, from, upTo);
-  }
-  for (const slug of others) {
-    where.push("EXISTS (SELECT 1 FROM article_topics x WHERE x.article_id = a.id AND x.topic_slug = ?)");
-    params.push(slug);
-  }
-  const equal = (column: string, value: unknown) => {
-    if (value === undefined) return;
-    where.push(`${column} = ?`);
-    params.push(value);
-  };
-  equal("a.provider_slug", filters.provider);
-  equal("a.category_slug", filters.category);
-  equal("a.type", filters.type);
-  if (filters.minQuality !== undefined) {
-    where.push("COALESCE(a.quality, 0) >= ?");
-    params.push(filters.minQuality);
-  }
-  const [ms, id] = first === undefined ? ["a.published_ms", "a.id"] : ["t.published_ms", "t.article_id"];
-  return { from: table, where, params, order: `${ms} DESC, ${id} ASC`, ms, id };
-}
-
 /**
- * Keyset paging: keeps the rows after `position` in feed order ("after"), or the rows
- * up to and including it ("through"). The time bound is already in `condition`'s range,
- * so the index seeks straight to the position; this sorts out the rows of its own time.
+ * Where the last version read is kept beside the isolate's memory: in the Cache API,
+ * which a new isolate can read while D1 is down, so its cached feeds stay servable.
  */
-function beyond(where: Condition, position: Position, side: "after" | "through"): Condition {
-  return {
-    ...where,
-    where: [...where.where, `NOT (${where.ms} = ? AND ${where.id} ${side === "after" ? "<=" : ">"} ?)`],
-    params: [...where.params, position.publishedMs, position.id],
-  };
+export const VERSION_CACHE_KEY = "https://d1-store.invalid/content-version";
+
+/** One structured line per D1 failure: what was asked, for which view, how long it took. */
+export interface D1Failure {
+  event: "d1_failure";
+  what: string;
+  view: string;
+  ms: number;
+  error: string;
 }
-
-const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
-
-/** The one row an aggregate query always returns. */
-function firstRow<T>(result: D1Result | undefined): T {
-  const [row] = resultRows<T>(result);
-  if (row === undefined) throw new Error("D1 returned no row for an aggregate query");
-  return row;
-}
-
-/** A page starts after the row found, or at the top when there is none. */
-const pageStart = (row: Position | undefined): PageStart =>
-  row ? { publishedMs: row.publishedMs, id: row.id } : "first";
-
-const reversed = (order: string) => order.replace(/DESC|ASC/g, (way) => (way === "DESC" ? "ASC" : "DESC"));
-
-const sql = ({ from, where }: Condition) => `FROM ${from} WHERE ${where.join(" AND ")}`;
-
-/** The view_counts key of a view that is one index, or undefined when predicates remain. */
-function viewKey(filters: Filters): string | undefined {
-  const parts = [
-    ...filters.topics.map((slug) => `topic:${slug}`),
-    ...(filters.provider === undefined ? [] : [`provider:${filters.provider}`]),
-    ...(filters.category === undefined ? [] : [`category:${filters.category}`]),
-  ];
-  if (filters.type !== undefined || filters.minQuality !== undefined || parts.length > 1) return undefined;
-  return parts[0] ?? "all";
-}
-
-const KIND_SQL: Record<TermKind, { table: string; column: string }> = {
-  topic: { table: "article_topics", column: "topic_slug" },
-  provider: { table: "articles", column: "provider_slug" },
-  category: { table: "articles", column: "category_slug" },
-};
 
 export interface D1StoreOptions {
   /** The clock of the version's re-read interval; tests set it. */
@@ -118,162 +56,203 @@ export interface D1StoreOptions {
    * answered with bytes the old code cached.
    */
   codeVersion?: string;
+  /** Where failures go; a JSON line on the console by default. */
+  log?: (failure: D1Failure) => void;
+  /** The Cache API key of the last version read (tests give each store its own). */
+  versionKey?: string;
+}
+
+const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
+const isoSeconds = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? undefined : `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/**
+ * Characters of article JSON kept parsed per isolate (about twice that in bytes, as
+ * strings are UTF-16): the articles of the hot pages, so that D1 misses hand the
+ * renderers the same objects again and their item memo (src/feed/memo.ts) hits.
+ */
+export const PARSED_CAPACITY_CHARS = 4_000_000;
+
+/**
+ * Parsed articles by content hash, least recently used first: a row whose hash is
+ * known is not parsed again, and the renderers see the object they already rendered.
+ * An edited article has a new hash, so nothing stale is ever reused.
+ */
+class ParsedArticles {
+  private readonly entries = new Map<string, { article: Article; size: number }>();
+  private size = 0;
+
+  constructor(private readonly capacity = PARSED_CAPACITY_CHARS) {}
+
+  parse = (row: ArticleRow): Article => {
+    const key = `${row.id} ${row.hash}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.article;
+    }
+    const article = JSON.parse(row.data) as Article;
+    if (row.data.length > this.capacity) return article;
+    this.entries.set(key, { article, size: row.data.length });
+    this.size += row.data.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.size <= this.capacity) break;
+      this.entries.delete(oldest);
+      this.size -= entry.size;
+    }
+    return article;
+  };
 }
 
 export class D1Store implements ArticleStore {
   private known?: { version: string; readAt: number };
+  private readonly parsed = new ParsedArticles();
   private readonly clock: () => number;
   private readonly codeVersion: string;
+  private readonly log: (failure: D1Failure) => void;
+  private readonly versionKey: string;
 
   constructor(
     private readonly db: D1Database,
-    { clock = Date.now, codeVersion = "" }: D1StoreOptions = {},
+    { clock = Date.now, codeVersion = "", log, versionKey = VERSION_CACHE_KEY }: D1StoreOptions = {},
   ) {
     this.clock = clock;
     this.codeVersion = codeVersion;
+    this.log = log ?? ((failure) => console.error(JSON.stringify(failure)));
+    this.versionKey = versionKey;
   }
 
-  /** Runs a query; any D1 failure becomes StoreUnavailable. */
-  private async run<T>(query: () => Promise<T>): Promise<T> {
+  /**
+   * Reads run in a session that may be served by the nearest read replica
+   * ("first-unconstrained"): a feed tolerates seeing a push a few seconds late, and each
+   * call is one batch, so it sees one consistent snapshot.
+   */
+  private reader(): Pick<D1Database, "prepare" | "batch"> {
+    return typeof this.db.withSession === "function" ? this.db.withSession("first-unconstrained") : this.db;
+  }
+
+  /** One batch, one round trip; a failure is logged once and becomes StoreUnavailable. */
+  private async batch(what: string, view: string, statements: Bound[]): Promise<D1Result[]> {
+    const started = Date.now();
+    const reader = this.reader();
     try {
-      return await query();
+      return await reader.batch(statements.map(({ sql, params }) => reader.prepare(sql).bind(...params)));
     } catch (error) {
-      throw error instanceof HttpProblem ? error : new StoreUnavailable(error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.log({ event: "d1_failure", what, view, ms: Date.now() - started, error: message.slice(0, 300) });
+      throw new StoreUnavailable(what, { cause: error });
     }
   }
 
   /**
    * The version row, re-read at most every VERSION_TTL_MS. When D1 fails, the last
-   * version read still names the cache entries, so stale copies can be served.
+   * version read (in memory, else in the Cache API after a restart) still names the
+   * cache entries, so stale copies can be served.
    */
   async version(): Promise<string> {
     const now = this.clock();
     if (this.known && now - this.known.readAt < VERSION_TTL_MS) return this.known.version;
+    let rows: { value: string }[];
     try {
-      const row = await this.db.prepare("SELECT value FROM meta WHERE key = 'version'").first<{ value: string }>();
-      if (!row) throw new Error("no content version: run `npm run content:push`");
-      const version = this.codeVersion ? `${this.codeVersion}-${row.value}` : row.value;
-      this.known = { version, readAt: now };
-      return version;
+      [rows] = (
+        await this.batch("version", "-", [{ sql: "SELECT value FROM meta WHERE key = 'version'", params: [] }])
+      ).map((result) => resultRows<{ value: string }>(result)) as [{ value: string }[]];
     } catch (error) {
-      if (this.known) return this.known.version;
-      throw new StoreUnavailable(error);
+      const kept = this.known?.version ?? (await this.keptVersion());
+      if (kept !== undefined) return kept;
+      throw error;
     }
+    const [row] = rows;
+    if (!row) throw new StoreUnavailable("version: the database holds no content; run `npm run content:push`");
+    const version = this.codeVersion ? `${this.codeVersion}-${row.value}` : row.value;
+    if (this.known?.version !== version) await this.keepVersion(version);
+    this.known = { version, readAt: now };
+    return version;
   }
 
-  async select({ filters, now, limit, before, range, paging, count }: SelectQuery): Promise<Selection> {
-    const upTo = Math.min(range ? range.to - 1 : now, now, before?.publishedMs ?? now);
-    const visible = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
-    const where = before ? beyond(visible, before, "after") : visible;
-    const future = condition(filters, now + 1, Number.MAX_SAFE_INTEGER);
-    const indexView = viewKey(filters);
-    // One row past the page tells whether another page follows.
-    const take = Math.min(limit, 1e9) + 1;
-    // Positions counted from the oldest end of a condition's rows.
-    const fromOldest = (c: Condition, rows: number, skip: number) =>
-      this.db
-        .prepare(
-          `SELECT ${c.id} AS id, ${c.ms} AS publishedMs ${sql(c)} ORDER BY ${reversed(c.order)} LIMIT ? OFFSET ?`,
-        )
-        .bind(...c.params, rows, skip);
-    const statements: Record<string, D1PreparedStatement> = {
-      rows: this.db.prepare(`SELECT a.data ${sql(where)} ORDER BY ${where.order} LIMIT ?`).bind(...where.params, take),
-      next: this.db.prepare(`SELECT MIN(a.published_ms) AS next ${sql(future)}`).bind(...future.params),
-    };
-    if (paging && before) {
-      // The page before ends with `before` itself and starts after the (limit+1)-th row
-      // from it, counting up: read up to that many.
-      statements.newer = fromOldest(beyond(condition(filters, before.publishedMs, now), before, "through"), take, 0);
-    }
-    if (paging && indexView !== undefined) {
-      // The oldest page starts after the (limit+1)-th oldest row.
-      statements.last = fromOldest(condition(filters, Number.MIN_SAFE_INTEGER, now), 1, limit);
-    }
-    if (count && indexView !== undefined && !range) {
-      // Every row of the view, less the scheduled ones (few, and an index range).
-      statements.total = this.db
-        .prepare(
-          `SELECT COALESCE((SELECT total FROM view_counts WHERE view = ?), 0) - (SELECT COUNT(*) ${sql(future)}) AS total`,
-        )
-        .bind(indexView, ...future.params);
-    }
-    const names = Object.keys(statements);
-    const results = await this.run(() => this.db.batch(Object.values(statements)));
-    const result = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-    const found = resultRows<{ data: string }>(result.rows);
-    const { next: nextMs } = firstRow<{ next: number | null }>(result.next);
-    const selection: Selection = {
-      items: found.slice(0, limit).map((row) => JSON.parse(row.data) as Article),
-      more: found.length > limit,
-      nextChangeMs: !range || range.to > now ? (nextMs ?? undefined) : undefined,
-    };
-    if (result.total) selection.total = firstRow<{ total: number }>(result.total).total;
-    if (result.newer) {
-      const newer = resultRows<Position>(result.newer);
-      selection.previous = newer.length === 0 ? undefined : pageStart(newer[limit]);
-    }
-    if (result.last) selection.last = pageStart(resultRows<Position>(result.last)[0]);
-    return selection;
+  private async keptVersion(): Promise<string | undefined> {
+    const kept = await caches.default.match(this.versionKey).catch(() => undefined);
+    return kept ? await kept.text() : undefined;
   }
 
-  async neighbours(filters: Filters, now: number, before: number, after: number) {
-    const older = condition(filters, Number.MIN_SAFE_INTEGER, Math.min(before - 1, now));
-    const newer = condition(filters, after, now);
-    const [olderRows, newerRows] = await this.run(() =>
-      this.db.batch([
-        this.db.prepare(`SELECT a.data ${sql(older)} ORDER BY ${older.order} LIMIT 1`).bind(...older.params),
-        this.db.prepare(`SELECT a.data ${sql(newer)} ORDER BY ${reversed(newer.order)} LIMIT 1`).bind(...newer.params),
-      ]),
+  private async keepVersion(version: string): Promise<void> {
+    const response = new Response(version, { headers: { "Cache-Control": "public, max-age=31536000" } });
+    await caches.default.put(this.versionKey, response).catch(() => undefined);
+  }
+
+  async select(query: SelectQuery) {
+    return (await this.feed({ terms: [], select: query })).selection;
+  }
+
+  async feed({ terms, select, neighbours }: FeedRequest): Promise<FeedAnswer> {
+    const plans: Plan<unknown>[] = [
+      ...terms.map(({ kind, slug }) => termPlan(kind, slug, select.now)),
+      selectPlan(select, this.parsed.parse),
+    ];
+    if (neighbours) {
+      plans.push(neighboursPlan(select.filters, select.now, neighbours.before, neighbours.after, this.parsed.parse));
+    }
+    const results = await this.batch(
+      "feed",
+      viewName(select),
+      plans.flatMap((plan) => plan.statements),
     );
-    const parse = (rows: D1Result | undefined) => {
-      const [row] = resultRows<{ data: string }>(rows);
-      return row ? (JSON.parse(row.data) as Article) : undefined;
+    const answers = splitResults(plans, results);
+    return {
+      terms: answers.slice(0, terms.length) as (Term | undefined)[],
+      selection: answers[terms.length] as FeedAnswer["selection"],
+      neighbours: (neighbours ? answers[terms.length + 1] : {}) as Neighbours,
     };
-    return { older: parse(olderRows), newer: parse(newerRows) };
   }
 
-  async term(kind: TermKind, slug: string): Promise<Term | undefined> {
-    const row = await this.run(() =>
-      this.db
-        .prepare("SELECT label FROM terms WHERE kind = ? AND slug = ?")
-        .bind(kind, slug)
-        .first<{ label: string }>(),
-    );
-    return row ? { label: row.label, slug } : undefined;
+  async neighbours(filters: Filters, now: number, before: number, after: number): Promise<Neighbours> {
+    const plan = neighboursPlan(filters, now, before, after, this.parsed.parse);
+    return plan.read(await this.batch("neighbours", viewName({ filters }), plan.statements));
   }
 
-  async summaries(now: number): Promise<TermSummary[]> {
-    const terms = await this.run(() =>
-      this.db
-        .prepare(
-          "SELECT t.kind, t.slug, t.label, COALESCE(c.total, 0) AS total FROM terms t LEFT JOIN view_counts c ON c.view = t.kind || ':' || t.slug",
-        )
-        .all<{ kind: TermKind; slug: string; label: string; total: number }>(),
-    );
-    if (terms.results.length === 0) return [];
-    // Per term: its scheduled rows and its newest visible one, in one round trip.
-    const statements = terms.results.flatMap(({ kind, slug }) => {
-      const { table, column } = KIND_SQL[kind];
-      return [
-        this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ? AND published_ms > ?`).bind(slug, now),
-        this.db
-          .prepare(`SELECT MAX(published_ms) AS newest FROM ${table} WHERE ${column} = ? AND published_ms <= ?`)
-          .bind(slug, now),
-      ];
-    });
-    const results = await this.run(() => this.db.batch(statements));
-    return terms.results
-      .map(({ kind, slug, label, total }, i) => {
-        const { n: scheduled } = firstRow<{ n: number }>(results[2 * i]);
-        const { newest } = firstRow<{ newest: number | null }>(results[2 * i + 1]);
-        return {
-          kind,
-          slug,
-          label,
-          count: total - scheduled,
-          newest: newest === null ? undefined : `${new Date(newest).toISOString().slice(0, 19)}Z`,
-        };
-      })
-      .sort((a, b) => a.label.localeCompare(b.label, "en"));
+  async term(kind: TermKind, slug: string, now: number): Promise<Term | undefined> {
+    const plan = termPlan(kind, slug, now);
+    return plan.read(await this.batch("term", `${kind}:${slug}`, plan.statements));
   }
+
+  async catalog(now: number): Promise<Catalog> {
+    const results = await this.batch("catalog", "catalog", catalogStatements(now));
+    const [terms, main, next] = results;
+    const [{ total = 0, newest = null } = {}] = resultRows<{ total: number; newest: number | null }>(main);
+    const [{ next: nextMs = null } = {}] = resultRows<{ next: number | null }>(next);
+    return {
+      terms: resultRows<{ kind: TermKind; slug: string; label: string; count: number; newest: number | null }>(terms)
+        .map(({ kind, slug, label, count, newest }) => ({ kind, slug, label, count, newest: isoSeconds(newest) }))
+        .sort((a, b) => a.label.localeCompare(b.label, "en")),
+      total,
+      newest: isoSeconds(newest),
+      nextChangeMs: nextMs ?? undefined,
+    };
+  }
+
+  /** Views changed by pushes after the one `since` saw, or by articles visible in (since.ms, now]. */
+  async changes(since: ChangeMarker | undefined, now: number) {
+    const seen = since === undefined ? undefined : Number(since.content);
+    const results = await this.batch("changes", "websub", changesStatements(seen, since?.ms, now));
+    const [views, published] = results;
+    const [{ seq = 0 } = {}] = resultRows<{ seq: number | null }>(published);
+    return {
+      views: resultRows<{ kind: string; slug: string | null; changed: number }>(views).map(
+        ({ kind, slug, changed }): ChangedView =>
+          kind === "all" ? { changedMs: changed } : { kind: kind as TermKind, slug: slug ?? "", changedMs: changed },
+      ),
+      marker: { ms: now, content: String(seq ?? 0) },
+    };
+  }
+}
+
+/** Each plan's answer from its own slice of one batch's results, in order. */
+function splitResults(plans: Plan<unknown>[], results: D1Result[]): unknown[] {
+  let at = 0;
+  return plans.map((plan) => {
+    const mine = results.slice(at, at + plan.statements.length);
+    at += plan.statements.length;
+    return plan.read(mine);
+  });
 }

@@ -3,10 +3,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../../src/app.js";
 import type { Article } from "../../src/content/article.js";
-import type { SelectQuery } from "../../src/feed/select.js";
 import { compareArticles } from "../../src/feed/select.js";
 import { BundledStore } from "../../src/store/bundled.js";
-import type { ArticleStore } from "../../src/store/store.js";
+import type { ArticleStore, FeedRequest, SelectQuery } from "../../src/store/store.js";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 /** 2026-06-01T12:00:00Z */
@@ -49,6 +48,12 @@ export class CountingStore implements ArticleStore {
     if (this.failing) return Promise.reject(new Error("store unavailable"));
     return this.inner.select(query);
   }
+  feed(request: FeedRequest) {
+    this.calls++;
+    this.pages++;
+    if (this.failing) return Promise.reject(new Error("store unavailable"));
+    return this.inner.feed(request);
+  }
   neighbours(...args: Parameters<ArticleStore["neighbours"]>) {
     this.calls++;
     return this.inner.neighbours(...args);
@@ -57,9 +62,13 @@ export class CountingStore implements ArticleStore {
     this.calls++;
     return this.inner.term(...args);
   }
-  summaries(now: number) {
+  catalog(now: number) {
     this.calls++;
-    return this.inner.summaries(now);
+    return this.inner.catalog(now);
+  }
+  changes(...args: Parameters<ArticleStore["changes"]>) {
+    this.calls++;
+    return this.inner.changes(...args);
   }
 }
 
