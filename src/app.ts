@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { siteConfig } from "./config.js";
+import { embedRoutes } from "./embed/routes.js";
 import { FORMAT_NAMES, FORMATS } from "./feed/formats.js";
 import type { TermKind } from "./feed/select.js";
 import { type FeedDeps, feedHandler, KIND_PATHS } from "./http/feed-route.js";
@@ -19,6 +20,8 @@ export function createApp(deps: FeedDeps) {
 
   app.get("/", homePage(deps));
   app.get("/feeds.opml", opml(deps));
+  // The <feed-list> script and the iframe pages, for other sites (src/embed/).
+  embedRoutes(app, deps);
   for (const format of FORMAT_NAMES) {
     const { file } = FORMATS[format];
     app.get(`/${file}`, feedHandler(format, deps));

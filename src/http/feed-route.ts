@@ -53,6 +53,9 @@ async function resolveFilters(store: ArticleStore, query: FeedQuery, kind?: Term
   };
 }
 
+/** The embed pages (src/embed/) resolve their views the same way. */
+export { resolveFilters };
+
 function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: string | undefined): string {
   const parts = FORMAT_NAMES.map(
     (name) => `<${links[name]}>; rel="${name === format ? "self" : "alternate"}"; type="${FORMATS[name].mediaType}"`,

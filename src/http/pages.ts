@@ -6,6 +6,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../app-env.js";
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
+import { embedSnippet } from "../embed/snippet.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../feed/select.js";
 import { catalog } from "./catalog.js";
@@ -124,7 +125,8 @@ ${SUBSCRIBE}
 <h2>Latest</h2>
 <ul class="articles">
 ${latest.items.map(articleItem)}
-</ul>`,
+</ul>
+${embedSnippet(site, path, term.label)}`,
       ),
     );
   };
