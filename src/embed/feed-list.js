@@ -200,6 +200,8 @@ a:focus-visible{outline:var(--feed-list-focus-width,2px) solid var(--feed-list-f
         img.loading = "lazy";
         img.decoding = "async";
         img.referrerPolicy = "no-referrer";
+        // A thumbnail that cannot load leaves no broken-image box behind.
+        img.addEventListener("error", () => img.remove());
         img.src = image;
         li.append(img);
       }
