@@ -39,6 +39,23 @@ const hostileFeed = {
   ],
 };
 
+/**
+ * The page's globals that the callbacks run in the browser use. The project's tsconfig has
+ * no DOM library (its types clash with the Worker's), so they are declared here.
+ */
+interface InPage {
+  getComputedStyle(
+    node: unknown,
+  ): Record<"listStyleType" | "color" | "fontSize" | "outlineStyle" | "outlineWidth", string>;
+  document: {
+    documentElement: { scrollHeight: number };
+    activeElement: {
+      shadowRoot: { activeElement: { getAttribute(name: string): string | null } | null } | null;
+    } | null;
+  };
+  pwned?: string;
+}
+
 const script = `<script src="${SERVICE}/embed.js" async></script>`;
 const pages: Record<string, { csp: string; body: string }> = {
   "/strict": {
@@ -177,7 +194,8 @@ describe("the embed on a page with a strict CSP", () => {
     expect(links).toEqual(feed.items.slice(0, 5).map((item) => ({ text: item.title, href: item.url })));
     // The element's own stylesheet applies although style-src falls back to 'none'.
     const listStyle = await list.evaluate(
-      (element) => getComputedStyle(element.shadowRoot?.querySelector("ul") as Element).listStyleType,
+      (element) =>
+        (globalThis as unknown as InPage).getComputedStyle(element.shadowRoot?.querySelector("ul")).listStyleType,
     );
     expect(listStyle).toBe("none");
     expect(await list.evaluate((element) => element.shadowRoot?.adoptedStyleSheets.length)).toBe(1);
@@ -187,11 +205,13 @@ describe("the embed on a page with a strict CSP", () => {
     expect(await frame.getByRole("heading", { level: 2 }).first().textContent()).toBe(feed.items[0]?.title);
     expect(await frame.getByRole("link").nth(1).getAttribute("target")).toBe("_top");
     // Its one stylesheet is allowed by its hash in the page's own policy.
-    expect(await frame.locator("ul").evaluate((ul) => getComputedStyle(ul).listStyleType)).toBe("none");
+    expect(
+      await frame.locator("ul").evaluate((ul) => (globalThis as unknown as InPage).getComputedStyle(ul).listStyleType),
+    ).toBe("none");
     const frameHeight = await page
       .frames()
       .find((f) => f.url().startsWith(`${SERVICE}/embed/`))
-      ?.evaluate(() => document.documentElement.scrollHeight);
+      ?.evaluate(() => (globalThis as unknown as InPage).document.documentElement.scrollHeight);
     expect(frameHeight).toBeGreaterThan(200);
     expect(frameHeight).toBeLessThanOrEqual(520);
 
@@ -206,7 +226,8 @@ describe("the embed on a page with a strict CSP", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     const focused = await page.evaluate(() => {
-      const active = document.activeElement?.shadowRoot?.activeElement as HTMLElement | undefined;
+      const { document, getComputedStyle } = globalThis as unknown as InPage;
+      const active = document.activeElement?.shadowRoot?.activeElement;
       const style = active && getComputedStyle(active);
       return { part: active?.getAttribute("part"), outline: style?.outlineStyle, width: style?.outlineWidth };
     });
@@ -219,7 +240,8 @@ describe("the embed on a page with a strict CSP", () => {
     const list = page.locator("feed-list");
     await expect.poll(() => list.getByRole("listitem").count(), { timeout: 15_000 }).toBe(2);
     const styles = await list.evaluate((element) => {
-      const root = element.shadowRoot as ShadowRoot;
+      const { getComputedStyle } = globalThis as unknown as InPage;
+      const root = element.shadowRoot as NonNullable<typeof element.shadowRoot>;
       const link = root.querySelector("[part~=link]") as Element;
       const heading = root.querySelector("[part~=heading]") as Element;
       return {
@@ -239,7 +261,7 @@ describe("the embed on a page with a strict CSP", () => {
     const list = page.locator("feed-list");
     await expect.poll(() => list.getByRole("listitem").count(), { timeout: 15_000 }).toBe(2);
     const shown = await list.evaluate((element) => {
-      const root = element.shadowRoot as ShadowRoot;
+      const root = element.shadowRoot as NonNullable<typeof element.shadowRoot>;
       const text = (part: string) => [...root.querySelectorAll(`[part~=${part}]`)].map((node) => node.textContent);
       return {
         header: text("header"),
@@ -248,7 +270,7 @@ describe("the embed on a page with a strict CSP", () => {
         excerpts: text("excerpt"),
         links: [...root.querySelectorAll("a")].map((a) => a.href),
         elements: [...root.querySelectorAll("*")].map((node) => node.localName),
-        pwned: (window as unknown as { pwned?: string }).pwned,
+        pwned: (globalThis as unknown as InPage).pwned,
       };
     });
     expect(shown.header).toEqual([hostileFeed.title]);
