@@ -80,7 +80,7 @@ a:focus-visible{outline:var(--feed-list-focus-width,2px) solid var(--feed-list-f
     }
 
     connectedCallback() {
-      this.load();
+      this.schedule();
     }
 
     disconnectedCallback() {
@@ -88,7 +88,17 @@ a:focus-visible{outline:var(--feed-list-focus-width,2px) solid var(--feed-list-f
     }
 
     attributeChangedCallback() {
-      if (this.isConnected) this.load();
+      this.schedule();
+    }
+
+    /** One fetch for an upgrade's or a script's burst of attribute changes, not one each. */
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      queueMicrotask(() => {
+        this.pending = false;
+        if (this.isConnected) this.load();
+      });
     }
 
     async load() {

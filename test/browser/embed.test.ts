@@ -159,16 +159,18 @@ afterAll(async () => {
  * page and its frames) and uncaught errors. Thumbnails of the real content point at
  * hosts this machine may not reach; their load failures are not the embed's.
  */
-async function open(pathname: string): Promise<{ page: Page; violations: string[] }> {
+async function open(pathname: string): Promise<{ page: Page; violations: string[]; requests: string[] }> {
   const page = await browser.newPage();
   const violations: string[] = [];
+  const requests: string[] = [];
+  page.on("request", (request) => requests.push(request.url()));
   page.on("console", (message) => {
     const text = message.text();
     if (/Content Security Policy|Trusted Type|Refused to/i.test(text)) violations.push(text);
   });
   page.on("pageerror", (error) => violations.push(error.message));
   await page.goto(`${HOST}${pathname}`);
-  return { page, violations };
+  return { page, violations, requests };
 }
 
 const shadowLinks = (page: Page, selector: string) =>
@@ -180,7 +182,7 @@ const shadowLinks = (page: Page, selector: string) =>
 
 describe("the embed on a page with a strict CSP", () => {
   it("shows the newest items in <feed-list> and in the iframe, and nothing breaks the policy", async () => {
-    const { page, violations } = await open("/strict");
+    const { page, violations, requests } = await open("/strict");
     const list = page.locator("#ai");
     await expect.poll(() => list.getByRole("listitem").count(), { timeout: 15_000 }).toBe(5);
     // A list of headings with real links, each article's own address.
@@ -218,6 +220,8 @@ describe("the embed on a page with a strict CSP", () => {
     expect(frameHeight).toBeLessThan(520);
 
     expect(violations).toEqual([]);
+    // The element's attributes, set before the script upgraded it, cost one fetch, not one each.
+    expect(requests.filter((url) => url === `${SERVICE}/topics/ai/feed.json`)).toHaveLength(1);
     await page.screenshot({ path: path.join(tmpdir(), "feed-service-embed.png"), fullPage: true });
     await page.close();
   });
