@@ -218,6 +218,16 @@ describe.each(STORE_KINDS)("/embed/<view>/ with the %s store", (kind) => {
     expect(bare.items.map((item) => item.meta)).toEqual(Array(9).fill(""));
   });
 
+  it("answers a matching If-None-Match with 304 and the same policy", async () => {
+    const fetchPage = storeApp(kind, corpus());
+    const first = await fetchPage("/embed/topics/ai/");
+    const again = await fetchPage("/embed/topics/ai/", {
+      headers: { "If-None-Match": first.headers.get("ETag") as string },
+    });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("Content-Security-Policy")).toBe(first.headers.get("Content-Security-Policy"));
+  });
+
   it("caps its lifetime at the next scheduled article, like the feed", async () => {
     const response = await storeApp(kind, corpus())("/embed/topics/ai/");
     const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("Cache-Control") as string)?.[1]);
