@@ -1,42 +1,38 @@
-// Builds the Hono app from its dependencies, so tests can inject a store and a clock.
+// Builds the Worker's fetch from its dependencies, so tests can inject a store and a clock:
+// the cache's hit path first, then the Hono app (middleware, the pipeline, errors).
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { siteConfig } from "./config.js";
-import { embedRoutes } from "./embed/routes.js";
-import { FORMAT_NAMES, FORMATS } from "./feed/formats.js";
-import type { TermKind } from "./feed/select.js";
-import { type FeedDeps, feedHandler, KIND_PATHS } from "./http/feed-route.js";
+import { embedScriptRoutes } from "./embed/script.js";
+import type { FeedDeps } from "./http/feed-route.js";
 import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
-import { opml } from "./http/opml.js";
-import { homePage, termPage } from "./http/pages.js";
+import { Pipeline, type PipelineOptions } from "./http/pipeline.js";
 import { notFound, onError } from "./http/problem.js";
 
-export function createApp(deps: FeedDeps) {
+export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
+  const pipeline = new Pipeline(deps, options);
   const app = new Hono<AppEnv>();
   app.use(noSniff, corsHeaders, allowedMethods, urlLength, async (c, next) => {
     c.set("site", siteConfig(c.env));
     await next();
   });
-
-  app.get("/", homePage(deps));
-  app.get("/feeds.opml", opml(deps));
-  // The <feed-list> script and the iframe pages, for other sites (src/embed/).
-  embedRoutes(app, deps);
-  for (const format of FORMAT_NAMES) {
-    const { file } = FORMATS[format];
-    app.get(`/${file}`, feedHandler(format, deps));
-    app.get(`/archive/:month/${file}`, feedHandler(format, deps));
-  }
-  for (const [kind, segment] of Object.entries(KIND_PATHS) as [TermKind, string][]) {
-    app.get(`/${segment}/:slug/`, termPage(deps, kind));
-    for (const format of FORMAT_NAMES) {
-      const { file } = FORMATS[format];
-      app.get(`/${segment}/:slug/${file}`, feedHandler(format, deps, kind));
-      app.get(`/${segment}/:slug/archive/:month/${file}`, feedHandler(format, deps, kind));
-    }
-  }
-
+  // The <feed-list> script, a static asset (src/embed/); the iframe pages are cached views.
+  embedScriptRoutes(app);
+  // route.ts parses every path the service has; anything else is its 404.
+  app.get("*", pipeline.handler);
   app.notFound(notFound);
   app.onError(onError);
-  return app;
+
+  return {
+    fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+      // Settings that do not parse are the app's to report (onError), not the hit path's.
+      let hit: Response | undefined;
+      try {
+        hit = pipeline.hit(request, siteConfig(env), ctx);
+      } catch {
+        hit = undefined;
+      }
+      return hit ?? app.fetch(request, env, ctx);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // GET /embed.js and /embed.<version>.js: the <feed-list> element's script, built by
 // scripts/embed-script.ts. Bytes, ETag and headers are computed once per isolate.
-import type { Context } from "hono";
+import type { Context, Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
 import script from "../generated/embed-script.js";
 import { isNotModified, strongEtag } from "../http/conditional.js";
 
@@ -16,7 +17,13 @@ export const versionedScriptPath = `/embed.${script.version}.js`;
 const bytes = new TextEncoder().encode(script.source);
 const etag = strongEtag(bytes);
 
-export function scriptHandler(cacheControl: string) {
+/** The stable and the versioned address; a script, not a view, so outside the view cache. */
+export function embedScriptRoutes(app: Hono<AppEnv>): void {
+  app.get("/embed.js", scriptHandler(STABLE_CACHE_CONTROL));
+  app.get(versionedScriptPath, scriptHandler(VERSIONED_CACHE_CONTROL));
+}
+
+function scriptHandler(cacheControl: string) {
   return (c: Context) => {
     const headers = new Headers({
       ETag: etag,
@@ -24,7 +31,7 @@ export function scriptHandler(cacheControl: string) {
       // Loadable by pages that require CORP (COEP: require-corp) without `crossorigin`.
       "Cross-Origin-Resource-Policy": "cross-origin",
     });
-    if (isNotModified(c.req.raw.headers, etag, undefined)) return new Response(null, { status: 304, headers });
+    if (isNotModified(c.req.raw.headers, etag, Number.NaN, 0)) return new Response(null, { status: 304, headers });
     headers.set("Content-Type", "text/javascript; charset=utf-8");
     return new Response(bytes, { status: 200, headers });
   };
