@@ -11,7 +11,8 @@ const Origin = z
 
 const seconds = z.coerce.number().int("must be whole seconds").min(0).max(31_536_000);
 
-const Settings = z.object({
+/** The settings schema, exported so that the build and the deploy guard check wrangler.toml with it. */
+export const Settings = z.object({
   /** The canonical origin every absolute URL in a body is built from; never the Host header. */
   SITE_URL: Origin,
   SITE_TITLE: z.string().trim().min(1).transform(cleanText),

@@ -1,5 +1,5 @@
 // Edge caching and conditional GET, through the app with a counting store and a moving clock.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { article, NOW } from "./support/app.js";
 import { STORE_KINDS, storeApp } from "./support/stores.js";
 
@@ -105,6 +105,8 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     });
 
     it("serves the stale entry when rendering fails, and a 500 problem without one", async () => {
+      const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+      onTestFinished(() => logged.mockRestore());
       const fetchFeed = storeApp(kind, [article()]);
       await fetchFeed("/rss.xml");
       fetchFeed.store.failing = true;
@@ -116,6 +118,11 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       expect(uncached.status).toBe(500);
       expect(uncached.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
       expect(await uncached.text()).not.toContain("store unavailable");
+      // The operator's log says what failed, for the stale answer and for the 500.
+      expect(logged.mock.calls.map((call) => call.map(String))).toEqual([
+        ["rendering failed; serving the stale copy", "Error: store unavailable"],
+        ["Error: store unavailable"],
+      ]);
     });
   });
 
