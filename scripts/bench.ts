@@ -11,6 +11,7 @@ import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
 import { D1_PATHS, type D1Cell, measureD1, measureTerms } from "./bench/d1.js";
+import { measureEmbed } from "./bench/embed.js";
 import type { Cell, InprocResult } from "./bench/inproc.js";
 import {
   BASELINE_LIMIT,
@@ -693,6 +694,15 @@ async function main() {
   // Node would first try it as CommonJS and parse the whole module twice.
   await writeFile(path.join(WORK, "package.json"), '{ "type": "module" }\n');
 
+  // The <feed-list> script: seconds to measure, so it comes first.
+  const embed = await measureEmbed(ROOT, WORK);
+  printTable(
+    "Embed script (/embed.js)",
+    [`version ${embed.version}; budget ${embed.budgetBytes} bytes gzipped`],
+    ["minified", "gzip -9", "brotli 11"],
+    [[`${embed.minifiedBytes} B`, `${embed.gzipBytes} B`, `${embed.brotliBytes} B`]],
+  );
+
   const corpora: CorpusRow[] = [];
   for (const n of SIZES) corpora.push(await ensureCorpus(n));
   printCorpora(corpora);
@@ -739,6 +749,7 @@ async function main() {
   const figures = {
     machine: host,
     method: METHOD,
+    embed,
     corpora,
     build: builds,
     inProcess: measured,

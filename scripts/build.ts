@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContentIndex } from "../src/content/article.js";
 import { compileDirectory, formatProblem, sourceVersion } from "../src/content/compile.js";
+import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
 
 const USAGE = `usage: npm run build    (tsx scripts/build.ts)
@@ -89,11 +90,17 @@ if (previous !== module) {
   await rename(`${outFile}.tmp`, outFile);
 }
 
+// The <feed-list> script that /embed.js serves, minified and versioned.
+const embedVersion = await buildEmbedScript(
+  path.join(root, "src/embed/feed-list.js"),
+  path.join(root, "src/generated/embed-script.js"),
+);
+
 const scheduled = index.articles.filter((article) => article.publishedMs > Date.now()).length;
 const counts = `${index.articles.length} articles (${scheduled} scheduled, ${drafts} drafts left out)`;
 const took = `in ${Math.round(performance.now() - started)} ms`;
 console.log(
   store === "d1"
     ? `checked ${counts}; STORE = "d1": the bundle carries none (npm run content:push writes them to D1), ${took}`
-    : `built ${counts}, version ${bundled.version}, ${took}`,
+    : `built ${counts}, version ${bundled.version}, embed.js ${embedVersion}, ${took}`,
 );

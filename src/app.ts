@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { siteConfig } from "./config.js";
+import { embedScriptRoutes } from "./embed/script.js";
 import type { FeedDeps } from "./http/feed-route.js";
 import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
 import { Pipeline, type PipelineOptions } from "./http/pipeline.js";
@@ -15,6 +16,8 @@ export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
     c.set("site", siteConfig(c.env));
     await next();
   });
+  // The <feed-list> script, a static asset (src/embed/); the iframe pages are cached views.
+  embedScriptRoutes(app);
   // route.ts parses every path the service has; anything else is its 404.
   app.get("*", pipeline.handler);
   app.notFound(notFound);

@@ -20,6 +20,8 @@ export interface Rendered {
   link?: string;
   /** Request headers the body depends on besides the URL. */
   vary?: string;
+  /** The body's own Content-Security-Policy (the embed pages'), sent with it and its 304s. */
+  csp?: string;
 }
 
 export interface CacheRequest {
@@ -54,6 +56,7 @@ export interface Entry {
   contentType: string;
   link?: string;
   vary: string;
+  csp?: string;
   lifetimes: Freshness;
   /** Headers of a 304 and of a 200, but Cache-Control and X-Cache. */
   common: [string, string][];
@@ -72,6 +75,7 @@ export function makeEntry(fields: Omit<Entry, "common" | "full" | "control">): E
     ["Vary", fields.vary],
   ];
   if (fields.link) common.push(["Link", fields.link]);
+  if (fields.csp) common.push(["Content-Security-Policy", fields.csp]);
   const full: [string, string][] = [
     ...common,
     ["Content-Type", fields.contentType],
@@ -165,6 +169,7 @@ async function fromCacheApi(key: string): Promise<Entry | undefined> {
     contentType: h.get("Content-Type") ?? "",
     link: h.get("Link") ?? undefined,
     vary: h.get(STORED.vary) ?? "",
+    csp: h.get("Content-Security-Policy") ?? undefined,
     lifetimes: {
       freshUntil: Number(h.get(STORED.fresh)),
       staleUntil: Number(h.get(STORED.stale)),
@@ -214,6 +219,7 @@ export class ViewCache {
       contentType: rendered.contentType,
       link: rendered.link,
       vary: rendered.vary ?? "Accept-Encoding",
+      csp: rendered.csp,
       lifetimes: freshness(request.policy, request.now, rendered.nextChangeMs),
     });
     if (isFresh(entry, request.now)) {

@@ -117,6 +117,28 @@ async function askStore(store: ArticleStore, route: FeedRoute, range: Range | un
   return { ...answer, subject: scope ? answer.terms[0] : undefined };
 }
 
+/**
+ * The newest `limit` articles of a view and its subject, checked like a feed's terms: what
+ * the embed pages (src/embed/) show, in the same single store call.
+ */
+export async function newestOfView(
+  store: ArticleStore,
+  scope: Scope | undefined,
+  query: FeedQuery,
+  limit: number,
+  now: number,
+) {
+  const route: FeedRoute = {
+    view: "feed",
+    format: "json",
+    scope,
+    query: { ...query, limit, before: undefined },
+    readable: false,
+  };
+  const { selection, subject } = await askStore(store, route, undefined, now);
+  return { items: selection.items, nextChangeMs: selection.nextChangeMs, subject };
+}
+
 /** Absolute URLs of this view's pages and archives, in any format. */
 function urlsOf(site: SiteConfig, route: FeedRoute) {
   const base = site.origin + scopePath(route.scope?.kind, route.scope?.slug);

@@ -4,6 +4,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
+import { embedSnippet } from "../embed/snippet.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../feed/select.js";
 import type { Rendered } from "./cache.js";
@@ -122,7 +123,8 @@ ${SUBSCRIBE}
 <h2>Latest</h2>
 <ul class="articles">
 ${latest.items.map(articleItem)}
-</ul>`,
+</ul>
+${embedSnippet(site, path, term.label)}`,
   );
   return {
     body: String(body),

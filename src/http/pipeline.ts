@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { SiteConfig } from "../config.js";
+import { renderEmbed } from "../embed/render.js";
 import { answer, type Background, cacheKey, MemoryTier, type Rendered, ViewCache } from "./cache.js";
 import { type FeedDeps, renderFeed } from "./feed-route.js";
 import { wantsReadableView } from "./negotiate.js";
@@ -38,6 +39,8 @@ function renderView(deps: FeedDeps, site: SiteConfig, route: Route, now: number)
       return renderTermPage(deps, site, route.scope, now);
     case "opml":
       return renderOpml(deps, site, now);
+    case "embed":
+      return renderEmbed(deps, site, route, now);
   }
 }
 

@@ -1,6 +1,7 @@
 // The first step of every cached view: the request's path and query, parsed into what a
 // view is (pure: no store, no clock). Its canonical path names the view in cache keys and
 // in every URL the service writes, whatever order or extra parameters a client sent.
+import { canonicalOptions, type EmbedOptions, parseEmbedOptions } from "../embed/options.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind } from "../feed/select.js";
 import type { FormatName } from "../feed/view.js";
@@ -35,7 +36,15 @@ export interface FeedRoute {
   readable: boolean;
 }
 
-export type Route = FeedRoute | { view: "home" } | { view: "opml" } | { view: "term"; scope: Scope };
+/** `/embed/…/`: a view's newest articles as a page to frame (src/embed/). */
+export interface EmbedRoute {
+  view: "embed";
+  scope?: Scope;
+  query: FeedQuery;
+  options: EmbedOptions;
+}
+
+export type Route = FeedRoute | EmbedRoute | { view: "home" } | { view: "opml" } | { view: "term"; scope: Scope };
 
 /** A parsed request: the route and its canonical path (the origin left out). */
 export interface ViewRequest {
@@ -65,10 +74,21 @@ function routeOf(rest: string[], url: URL, headers: Headers, scope?: Scope): Rou
   return { view: "feed", format, scope, month, query, readable: wantsReadableView(headers) };
 }
 
+/** `/embed/` or `/embed/<kind>/<slug>/`, with the feeds' filters and the embed's options. */
+function embedRoute(rest: string[], url: URL): EmbedRoute | undefined {
+  const kind = KIND_OF_SEGMENT.get(rest[0] ?? "");
+  const slug = kind && rest.length === 3 && rest[2] === "" ? decode(rest[1] ?? "") : undefined;
+  if (!(rest.length === 1 && rest[0] === "") && !(kind && slug)) return undefined;
+  const query = parseFeedQuery(url.searchParams);
+  const options = parseEmbedOptions(url.searchParams, query);
+  return { view: "embed", scope: kind && slug ? { kind, slug } : undefined, query, options };
+}
+
 /** The route of a request path, or undefined when the service has nothing there; a bad query throws a 400. */
 export function parseRoute(url: URL, headers: Headers): Route | undefined {
   const segments = url.pathname.split("/").slice(1);
   if (segments.length === 1 && segments[0] === "feeds.opml") return { view: "opml" };
+  if (segments[0] === "embed") return embedRoute(segments.slice(1), url);
   const kind = KIND_OF_SEGMENT.get(segments[0] ?? "");
   if (!kind) return routeOf(segments, url, headers);
   const slug = decode(segments[1] ?? "");
@@ -95,6 +115,10 @@ export function canonicalPath(route: Route): string {
       return "/feeds.opml";
     case "term":
       return `${scopePath(route.scope.kind, route.scope.slug)}/`;
+    case "embed": {
+      const search = [viewSearch(route.query).slice(1), canonicalOptions(route.options)].filter(Boolean).join("&");
+      return `/embed${scopePath(route.scope?.kind, route.scope?.slug)}/${search ? `?${search}` : ""}`;
+    }
     case "feed":
       return `${route.readable ? "/readable" : ""}${feedPath(route, route.format, route.query.before)}`;
   }
