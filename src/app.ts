@@ -9,9 +9,14 @@ import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.
 import { opml } from "./http/opml.js";
 import { homePage, termPage } from "./http/pages.js";
 import { notFound, onError } from "./http/problem.js";
+import { countSubscribers } from "./stats/middleware.js";
+import { statsRoutes } from "./stats/routes.js";
 
 export function createApp(deps: FeedDeps) {
   const app = new Hono<AppEnv>();
+  // Subscriber counts (src/stats/): the counter sees every answer; /stats precedes the public headers.
+  app.use(countSubscribers(deps.now));
+  app.route("/", statsRoutes(deps.now));
   app.use(noSniff, corsHeaders, allowedMethods, urlLength, async (c, next) => {
     c.set("site", siteConfig(c.env));
     await next();

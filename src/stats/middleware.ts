@@ -1,0 +1,107 @@
+// Counting feed subscribers without slowing the feeds: after a feed request is answered
+// (hit, miss or 304), its User-Agent is classified and, at most once per feed, client and
+// day in this isolate, one row is written to D1 in waitUntil. The response is not touched.
+import type { MiddlewareHandler } from "hono";
+import { classify } from "./classify.js";
+import { dayOf } from "./figures.js";
+import { WindowKeys } from "./fingerprint.js";
+import { subscribedPath } from "./path.js";
+import { statsSettings } from "./settings.js";
+import { writeClient, writeHosted } from "./store.js";
+
+/** Distinct feed/client pairs one isolate remembers per day; past it, new ones go uncounted until tomorrow. */
+export const SEEN_LIMIT = 20_000;
+
+/** What counting needs of a request, read before the response leaves. */
+export interface FeedRequest {
+  method: string;
+  url: string;
+  status: number;
+  userAgent: string | null;
+  /** CF-Connecting-IP: kept only inside the HMAC. */
+  address: string | null;
+}
+
+export class SubscriberCounter {
+  private day = Number.NaN;
+  private seen = new Set<string>();
+  private keys?: { secret: string; windows: WindowKeys };
+
+  constructor(private readonly now: () => number) {}
+
+  /** True the first time this isolate sees `key` today, while it has room for it. */
+  private first(day: number, key: string): boolean {
+    if (day !== this.day) {
+      this.day = day;
+      this.seen = new Set();
+    }
+    if (this.seen.has(key) || this.seen.size >= SEEN_LIMIT) return false;
+    this.seen.add(key);
+    return true;
+  }
+
+  private windowKeys(secret: string): WindowKeys {
+    if (this.keys?.secret !== secret) this.keys = { secret, windows: new WindowKeys(secret) };
+    return this.keys.windows;
+  }
+
+  /** Writes what this request adds to the counts, if anything. Never throws. */
+  async record(request: FeedRequest, db: D1Database, secret: string): Promise<void> {
+    if ((request.method !== "GET" && request.method !== "HEAD") || (request.status !== 200 && request.status !== 304))
+      return;
+    const who = classify(request.userAgent);
+    if (who.kind === "ignored") return;
+    const path = subscribedPath(new URL(request.url));
+    if (!path) return;
+    const day = dayOf(this.now());
+    try {
+      if (who.kind === "hosted") {
+        if (!this.first(day, JSON.stringify([path, who.service, who.feedId]))) return;
+        await writeHosted(db, { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers });
+        return;
+      }
+      const address = request.address ?? "";
+      const userAgent = request.userAgent ?? "";
+      const windows = this.windowKeys(secret);
+      const id = await windows.client(day, address, userAgent);
+      if (!this.first(day, JSON.stringify([path, who.service, id]))) return;
+      await writeClient(db, { day, path, service: who.service, ids: await windows.windows(day, address, userAgent) });
+    } catch (error) {
+      // A lost count, not a lost request: the feed was already answered.
+      console.error("subscriber count not written", error);
+    }
+  }
+}
+
+/**
+ * The hook for any request path: call it once the request is answered, with the status
+ * it got. Outside Hono too (a fast path before the router keeps counting by calling it).
+ */
+export function countRequest(
+  counter: SubscriberCounter,
+  request: Request,
+  status: number,
+  env: object,
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+): void {
+  const settings = statsSettings(env);
+  if (settings.state !== "on") return;
+  const { method, url, headers } = request;
+  const feedRequest = {
+    method,
+    url,
+    status,
+    userAgent: headers.get("User-Agent"),
+    address: headers.get("CF-Connecting-IP"),
+  };
+  ctx.waitUntil(counter.record(feedRequest, settings.db, settings.secret));
+}
+
+/** The hook as Hono middleware: one per app, first in its chain, so it sees the final status. */
+export function countSubscribers(now: () => number): MiddlewareHandler {
+  const counter = new SubscriberCounter(now);
+  return async (c, next) => {
+    await next();
+    countRequest(counter, c.req.raw, c.res.status, c.env, c.executionCtx);
+  };
+}
