@@ -13,7 +13,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const TOKEN = "browser-test-stats-token-0123456789";
 const DAY = 86_400_000;
 const state = mkdtempSync(join(tmpdir(), "feed-stats-"));
-export const SCREENSHOT = join(tmpdir(), "feed-service-stats.png");
+const SCREENSHOT = join(tmpdir(), "feed-service-stats.png");
 let server: ChildProcess;
 let browser: Browser;
 
