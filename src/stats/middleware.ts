@@ -22,7 +22,26 @@ export interface FeedRequest {
   address: string | null;
 }
 
+/**
+ * Readers poll the same few URLs with the same few agents: their classification and view
+ * path are remembered (a bounded map, emptied when full) rather than parsed on every hit.
+ */
+const MEMO_LIMIT = 256;
+
+function memo<T>(compute: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as T;
+    if (known.size >= MEMO_LIMIT) known.clear();
+    const value = compute(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
 export class SubscriberCounter {
+  private readonly classify = memo(classify);
+  private readonly path = memo((url) => subscribedPath(new URL(url)));
   private day = Number.NaN;
   private seen = new Set<string>();
   private keys?: { secret: string; windows: WindowKeys };
@@ -49,9 +68,9 @@ export class SubscriberCounter {
   async record(request: FeedRequest, db: D1Database, secret: string): Promise<void> {
     if ((request.method !== "GET" && request.method !== "HEAD") || (request.status !== 200 && request.status !== 304))
       return;
-    const who = classify(request.userAgent);
+    const who = this.classify((request.userAgent ?? "").slice(0, 512));
     if (who.kind === "ignored") return;
-    const path = subscribedPath(new URL(request.url));
+    const path = this.path(request.url);
     if (!path) return;
     const day = dayOf(this.now());
     try {
