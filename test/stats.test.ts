@@ -5,6 +5,7 @@ import { XMLParser } from "fast-xml-parser";
 import { beforeEach, describe, expect, it } from "vitest";
 import { BundledStore } from "../src/store/bundled.js";
 import { appOver, article, NOW, nextVersion } from "./support/app.js";
+import { STORE_KINDS, storeApp } from "./support/stores.js";
 
 const TOKEN = "stats-token-for-the-tests-0123456789";
 const DAY = 86_400_000;
@@ -257,21 +258,40 @@ describe("the publisher's pages", () => {
     }
   });
 
-  it("answer 404 and count nothing without STATS_TOKEN; 503 and count nothing with a short one", async () => {
-    for (const [vars, status] of [
-      [{}, 404],
-      [{ STATS_TOKEN: "short" }, 503],
-    ] as const) {
-      const app = statsApp(vars);
-      await app.poll("/rss.xml", UA.feedly);
-      await app.poll("/rss.xml", UA.newsboat);
-      for (const path of ["/stats", "/stats.json"]) {
-        const response = await app(path, { headers: AUTH });
-        expect(response.status, path).toBe(status);
-        expect(response.headers.get("Cache-Control")).toBe("private, no-store");
-      }
-      expect([...(await rows("stats_hosted")), ...(await rows("stats_clients"))]).toEqual([]);
+  it("are an unknown path, and nothing is counted, without STATS_TOKEN", async () => {
+    const app = statsApp({});
+    await app.poll("/rss.xml", UA.feedly);
+    await app.poll("/rss.xml", UA.newsboat);
+    const seen = async (response: Response) => ({
+      status: response.status,
+      headers: [...response.headers],
+      body: await response.text(),
+    });
+    const unknown = await seen(await app("/no-such-page", { headers: AUTH }));
+    expect(unknown.status).toBe(404);
+    for (const path of ["/stats", "/stats.json"])
+      expect(await seen(await app(path, { headers: AUTH }))).toEqual(unknown);
+    expect([...(await rows("stats_hosted")), ...(await rows("stats_clients"))]).toEqual([]);
+  });
+
+  it("answer 503 and count nothing with a token too short to be a secret", async () => {
+    const app = statsApp({ STATS_TOKEN: "short" });
+    await app.poll("/rss.xml", UA.feedly);
+    for (const path of ["/stats", "/stats.json"]) {
+      const response = await app(path, { headers: { Authorization: "Bearer short" } });
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get("Cache-Control")).toBe("private, no-store");
     }
+    expect(await rows("stats_hosted")).toEqual([]);
+  });
+
+  it.each(STORE_KINDS)("count and show with the %s article store, in the DB binding", async (kind) => {
+    const app = storeApp(kind, ARTICLES, NOW, { STATS_TOKEN: TOKEN, STORE: kind });
+    const response = await app("/topics/ai/rss.xml", { headers: { "User-Agent": UA.feedly } });
+    expect(response.status).toBe(200);
+    const stats = await app("/stats.json", { headers: AUTH });
+    const feeds = ((await stats.json()) as StatsJson).feeds;
+    expect(feeds.map((f) => [f.path, f.subscribers])).toEqual([["/topics/ai/rss.xml", 462]]);
   });
 });
 

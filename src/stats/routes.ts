@@ -1,5 +1,6 @@
 // GET /stats (HTML) and GET /stats.json for the publisher alone: a bearer token compared
-// in constant time, never cached anywhere, 404 when counting is off.
+// in constant time, never cached anywhere. With counting off they are not there at all:
+// the request goes on to the app's own 404, like any unknown path.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { siteConfig } from "../config.js";
@@ -28,7 +29,7 @@ async function holdsToken(authorization: string | undefined, token: string): Pro
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-function problem(status: 401 | 404 | 503, title: string, detail: string, headers: Record<string, string> = {}) {
+function problem(status: 401 | 503, title: string, detail: string, headers: Record<string, string> = {}) {
   return Response.json(
     { type: "about:blank", title, status, detail },
     { status, headers: { ...PRIVATE, ...headers, "Content-Type": "application/problem+json; charset=utf-8" } },
@@ -37,9 +38,7 @@ function problem(status: 401 | 404 | 503, title: string, detail: string, headers
 
 async function figures(c: Context<AppEnv>, now: () => number) {
   const settings = statsSettings(c.env);
-  if (settings.state === "off") {
-    return problem(404, "Not Found", "There is nothing at this address; the feeds are listed at /.");
-  }
+  if (settings.state === "off") return undefined;
   if (settings.state === "misconfigured") {
     return problem(503, "Service Unavailable", "Subscriber stats are misconfigured; the Worker's log says how.");
   }
@@ -64,8 +63,9 @@ async function figures(c: Context<AppEnv>, now: () => number) {
 /** The two routes; mounted before the public middleware, so no CORS header is ever added. */
 export function statsRoutes(now: () => number) {
   const app = new Hono<AppEnv>();
-  app.get("/stats", async (c) => {
+  app.get("/stats", async (c, next) => {
     const result = await figures(c, now);
+    if (result === undefined) return next();
     if (result instanceof Response) return result;
     const site = siteConfig(c.env);
     const body = await statsPage(site.title, site.origin, result.today, result.feeds);
@@ -74,8 +74,9 @@ export function statsRoutes(now: () => number) {
       "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
     });
   });
-  app.get("/stats.json", async (c) => {
+  app.get("/stats.json", async (c, next) => {
     const result = await figures(c, now);
+    if (result === undefined) return next();
     if (result instanceof Response) return result;
     const site = siteConfig(c.env);
     const feeds = result.feeds.map((feed) => ({
