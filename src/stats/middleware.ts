@@ -64,8 +64,11 @@ export class SubscriberCounter {
     return this.keys.windows;
   }
 
-  /** Writes what this request adds to the counts, if anything. Never throws. */
-  async record(request: FeedRequest, db: D1Database, secret: string): Promise<void> {
+  /**
+   * What this request adds to the counts, decided at once (nothing, on a repeated hit by a
+   * hosted reader, a browser or a bot); a promise, for waitUntil, only when work remains.
+   */
+  count(request: FeedRequest, db: D1Database, secret: string): Promise<void> | undefined {
     if ((request.method !== "GET" && request.method !== "HEAD") || (request.status !== 200 && request.status !== 304))
       return;
     const who = this.classify((request.userAgent ?? "").slice(0, 512));
@@ -73,24 +76,38 @@ export class SubscriberCounter {
     const path = this.path(request.url);
     if (!path) return;
     const day = dayOf(this.now());
-    try {
-      if (who.kind === "hosted") {
-        if (!this.first(day, JSON.stringify([path, who.service, who.feedId]))) return;
-        await writeHosted(db, { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers });
-        return;
-      }
-      const address = request.address ?? "";
-      const userAgent = request.userAgent ?? "";
-      const windows = this.windowKeys(secret);
-      const id = await windows.client(day, address, userAgent);
-      if (!this.first(day, JSON.stringify([path, who.service, id]))) return;
-      await writeClient(db, { day, path, service: who.service, ids: await windows.windows(day, address, userAgent) });
-    } catch (error) {
-      // A lost count, not a lost request: the feed was already answered.
-      console.error("subscriber count not written", error);
+    if (who.kind === "hosted") {
+      if (!this.first(day, JSON.stringify([path, who.service, who.feedId]))) return;
+      const report = { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers };
+      return logged(writeHosted(db, report));
     }
+    return logged(this.client(day, path, who.service, request, db, secret));
+  }
+
+  /** An individual reader, told apart by its window ids: written the first time today. */
+  private async client(
+    day: number,
+    path: string,
+    service: string,
+    request: FeedRequest,
+    db: D1Database,
+    secret: string,
+  ) {
+    const address = request.address ?? "";
+    const userAgent = request.userAgent ?? "";
+    const windows = this.windowKeys(secret);
+    const id = await windows.client(day, address, userAgent);
+    if (!this.first(day, JSON.stringify([path, service, id]))) return;
+    await writeClient(db, { day, path, service, ids: await windows.windows(day, address, userAgent) });
   }
 }
+
+/** A lost count, not a lost request: the feed was already answered. */
+const logged = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (error: unknown) => console.error("subscriber count not written", error),
+  );
 
 /**
  * The hook for any request path: call it once the request is answered, with the status
@@ -113,7 +130,8 @@ export function countRequest(
     userAgent: headers.get("User-Agent"),
     address: headers.get("CF-Connecting-IP"),
   };
-  ctx.waitUntil(counter.record(feedRequest, settings.db, settings.secret));
+  const work = counter.count(feedRequest, settings.db, settings.secret);
+  if (work) ctx.waitUntil(work);
 }
 
 /** The hook as Hono middleware: one per app, first in its chain, so it sees the final status. */
