@@ -42,3 +42,22 @@ export class WindowKeys {
     return Promise.all(Array.from({ length: WINDOW_DAYS }, (_, i) => this.client(day + i, address, userAgent)));
   }
 }
+
+/**
+ * A 53-bit non-cryptographic hash (two multiplicative 32-bit lanes), for the isolate's
+ * in-memory "seen today" set only: it is never stored or sent. A repeated poll is told
+ * from a new client without Web Crypto, whose asynchronous HMAC costs more than a whole
+ * cache hit; only a client new today is hashed with the window keys.
+ */
+export function quickHash(text: string): number {
+  let a = 0xdeadbeef;
+  let b = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 2654435761);
+    b = Math.imul(b ^ code, 1597334677);
+  }
+  a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  return 4294967296 * (2097151 & b) + (a >>> 0);
+}

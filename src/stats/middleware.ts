@@ -4,7 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import { classify } from "./classify.js";
 import { dayOf } from "./figures.js";
-import { WindowKeys } from "./fingerprint.js";
+import { quickHash, WindowKeys } from "./fingerprint.js";
 import { subscribedPath } from "./path.js";
 import { statsSettings } from "./settings.js";
 import { writeClient, writeHosted } from "./store.js";
@@ -81,24 +81,24 @@ export class SubscriberCounter {
       const report = { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers };
       return logged(writeHosted(db, report));
     }
-    return logged(this.client(day, path, who.service, request, db, secret));
+    const address = request.address ?? "";
+    const userAgent = request.userAgent ?? "";
+    if (!this.first(day, `${path}\n${who.service}\n${quickHash(`${address}\n${userAgent}`)}`)) return;
+    return logged(this.client(day, path, who.service, address, userAgent, db, secret));
   }
 
-  /** An individual reader, told apart by its window ids: written the first time today. */
+  /** An individual reader new today: its ids in the 7 windows of today, written at once. */
   private async client(
     day: number,
     path: string,
     service: string,
-    request: FeedRequest,
+    address: string,
+    userAgent: string,
     db: D1Database,
     secret: string,
   ) {
-    const address = request.address ?? "";
-    const userAgent = request.userAgent ?? "";
-    const windows = this.windowKeys(secret);
-    const id = await windows.client(day, address, userAgent);
-    if (!this.first(day, JSON.stringify([path, service, id]))) return;
-    await writeClient(db, { day, path, service, ids: await windows.windows(day, address, userAgent) });
+    const ids = await this.windowKeys(secret).windows(day, address, userAgent);
+    await writeClient(db, { day, path, service, ids });
   }
 }
 
