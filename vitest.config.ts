@@ -19,12 +19,14 @@ export default defineConfig(async () => ({
           name: "workers",
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/browser/**"],
-          provide: await contentFacts("content"),
-          setupFiles: ["test/support/d1-setup.ts"],
+          provide: { ...(await contentFacts("content")), fakeNow: process.env.TEST_FAKE_NOW ?? "" },
+          // TEST_FAKE_NOW moves every Date in workerd (see test/support/fake-now.ts).
+          setupFiles: ["test/support/d1-setup.ts", ...(process.env.TEST_FAKE_NOW ? ["test/support/fake-now.ts"] : [])],
         },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
+        // Pure helpers' unit tests sit beside them in src/ and need no Worker runtime.
+        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts", "src/**/*.test.ts"] },
       },
       {
         // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.

@@ -1,24 +1,56 @@
 // `npm run build`: compiles content/ into the index the Worker bundles. Any bad record
-// stops the build with every problem listed; nothing half-built is written.
+// stops the build with every problem listed; nothing half-built is written. So does a bad
+// setting in any environment of wrangler.toml, checked with the Worker's own schema.
 // `npm run check` (`--check`): the same validation, writing nothing.
-// With STORE = "d1" (wrangler.toml [vars], or STORE in the environment) the Worker reads
-// articles from D1, so the index it bundles carries none: a corpus past the bundle's
-// limits still deploys. `npm run content:push` writes them to D1.
+// With STORE = "d1" (the environment's [vars], or STORE in the process environment) the
+// Worker reads articles from D1, so the index it bundles carries none: a corpus past the
+// bundle's limits still deploys. `npm run content:push` writes them to D1.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContentIndex } from "../src/content/article.js";
 import { compileDirectory, formatProblem, sourceVersion } from "../src/content/compile.js";
-import { readWranglerConfig } from "./wrangler-config.js";
+import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
+
+const USAGE = `usage: npm run build    (tsx scripts/build.ts)
+       npm run check    (tsx scripts/build.ts --check: validate only, write nothing)
+Compiles content/ into src/generated/content-index.js, after checking every environment's
+[vars] in wrangler.toml. wrangler dev and wrangler deploy run it first.
+Environment:
+  CONTENT_DIR      the records (default: content)
+  INDEX_OUT        the compiled index (default: src/generated/content-index.js)
+  STORE            bundled | d1, overriding wrangler.toml
+  CLOUDFLARE_ENV   the wrangler environment whose STORE applies, e.g. production
+  WRANGLER_TOML    the wrangler config to read (default: wrangler.toml)`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? "content");
 const outFile = path.resolve(root, process.env.INDEX_OUT ?? "src/generated/content-index.js");
+const configName = process.env.WRANGLER_TOML ?? "wrangler.toml";
+const wrangler = readWranglerConfig(path.resolve(root, configName));
+checkSettings();
 const store = storeSetting();
 
-/** Where the Worker reads articles: STORE from the environment, else wrangler.toml [vars]. */
+function checkSettings(): void {
+  const problems = settingsProblems(wrangler);
+  if (problems.length === 0) return;
+  for (const problem of problems) console.error(`${configName} ${problem}`);
+  console.error(`\nbuild failed: ${problems.length} invalid setting(s) in ${configName}; nothing was written`);
+  process.exit(1);
+}
+
+/**
+ * Where the Worker reads articles: STORE from the process environment, else the [vars] of
+ * the environment wrangler deploys (CLOUDFLARE_ENV, which `npm run deploy` sets; wrangler
+ * does not tell a custom build its `--env`), else the top level's.
+ */
 function storeSetting(): "bundled" | "d1" {
-  const value = process.env.STORE ?? readWranglerConfig(path.join(root, "wrangler.toml")).vars.STORE ?? "bundled";
+  const value = process.env.STORE ?? varsOf(wrangler, process.env.CLOUDFLARE_ENV).STORE ?? "bundled";
   if (value === "bundled" || value === "d1") return value;
   console.error(`build failed: STORE must be "bundled" or "d1", not ${JSON.stringify(value)}`);
   process.exit(1);

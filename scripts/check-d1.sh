@@ -2,9 +2,14 @@
 # The D1 store end to end, as a deployment runs it: `npm run content:push` into the local
 # D1, `wrangler dev` built with STORE=d1 (a bundle without articles), and every feed
 # compared byte for byte with what the bundled store serves. Leaves the bundled index
-# built. Usage: scripts/check-d1.sh
+# built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  echo "usage: bash scripts/check-d1.sh    (PORT=8796 by default): pushes content/ to the local D1, serves it with STORE=d1 and compares every feed with the bundled store's"
+  exit 0
+fi
 
 PORT=${PORT:-8796}
 BASE="http://127.0.0.1:$PORT"
@@ -12,7 +17,7 @@ paths=(
   /rss.xml /atom.xml /feed.json "/atom.xml?limit=100" /topics/ai/feed.json /providers/nature/rss.xml
   /categories/news/atom.xml /archive/2026-05/rss.xml "/feed.json?type=article&minQuality=50" /feeds.opml /
 )
-work=$(mktemp -d)
+mkdir -p .cache && work=$(mktemp -d .cache/check-d1-XXXXXX)
 dev=""
 stop() {
   if [ -n "$dev" ]; then

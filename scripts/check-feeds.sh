@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Serves the feeds with `wrangler dev` on loopback and judges them with the shared
 # readers' harness (W3C validator, feedparser, RFC 4287 schema, JSON Feed schema,
-# newsboat, two strict JS parsers). Usage: scripts/check-feeds.sh [PATH...]
+# newsboat, two strict JS parsers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  cat <<'USAGE'
+usage: bash scripts/check-feeds.sh [PATH...]
+Serves the feeds with `wrangler dev` on 127.0.0.1:$PORT (default 8795) and runs the readers'
+harness on PATHs (default: every kind of feed). The harness is copied from $HARNESS_SRC
+(default ../shared/harness) into $HARNESS (default .cache/feed-harness, per checkout).
+USAGE
+  exit 0
+fi
+
 HARNESS_SRC=${HARNESS_SRC:-../shared/harness}
-HARNESS=${HARNESS:-/tmp/feed-harness}
+# Per checkout: setup.sh reinstalls the harness's packages in place, which two checkouts
+# sharing one folder would do at the same time.
+HARNESS=${HARNESS:-$PWD/.cache/feed-harness}
+LOGS=$PWD/.cache
+mkdir -p "$LOGS"
 # Not 8787, which `npm start` uses; SITE_URL follows, so self links match the address.
 PORT=${PORT:-8795}
 BASE="http://127.0.0.1:$PORT"
@@ -21,14 +35,23 @@ defaults=$((${#paths[@]} == 0))
 )
 
 if [ ! -x "$HARNESS/check-all" ]; then
+  if [ ! -x "$HARNESS_SRC/check-all" ]; then
+    echo "harness: missing: no readers' harness at $HARNESS_SRC (set HARNESS_SRC to a copy of it)" >&2
+    exit 2
+  fi
   rm -rf "$HARNESS" && cp -r "$HARNESS_SRC" "$HARNESS" && chmod -R u+w "$HARNESS"
 fi
 # setup.sh installs the readers; the W3C validator needs a copy of w3c/feedvalidator,
-# which only a machine that has one provides (FEEDVALIDATOR_MIRROR or /tmp/feedvalidator).
+# which only a machine that has one provides (FEEDVALIDATOR_MIRROR or FEEDVALIDATOR_DIR).
 only=()
-if ! (cd "$HARNESS" && ./setup.sh >/tmp/feed-harness-setup.log 2>&1); then
-  echo "harness: W3C feedvalidator unavailable here; running every other checker" >&2
-  only=(--only feedparser,atom-rng,jsonfeed,newsboat,rowan,feedsmith)
+if ! (cd "$HARNESS" && ./setup.sh >"$LOGS/feed-harness-setup.log" 2>&1); then
+  if grep -q "feedvalidator checkout missing" "$LOGS/feed-harness-setup.log"; then
+    echo "harness: W3C feedvalidator missing (set FEEDVALIDATOR_MIRROR); running every other checker" >&2
+    only=(--only feedparser,atom-rng,jsonfeed,newsboat,rowan,feedsmith)
+  else
+    echo "harness: setup.sh failed: $(tail -1 "$LOGS/feed-harness-setup.log") (log: $LOGS/feed-harness-setup.log)" >&2
+    exit 2
+  fi
 fi
 
 if curl -s -o /dev/null --max-time 2 "$BASE/"; then
@@ -36,7 +59,7 @@ if curl -s -o /dev/null --max-time 2 "$BASE/"; then
   exit 2
 fi
 # A process group of its own, so that wrangler and workerd stop with it.
-setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >/tmp/feed-service-dev.log 2>&1 &
+setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >"$LOGS/feed-service-dev.log" 2>&1 &
 dev=$!
 trap 'kill -- -$dev 2>/dev/null || true' EXIT
 for _ in $(seq 1 90); do

@@ -22,6 +22,7 @@ const USAGE = `usage: npx tsx scripts/content-push.ts [options]
   --config FILE      the wrangler config naming the database (default: wrangler.toml)
   --database NAME    its database_name or binding (default: feed-articles)
   --remote           the real database, through wrangler (needs wrangler login or CLOUDFLARE_API_TOKEN)
+  --env NAME         the wrangler environment whose database it is, e.g. production
   --persist-to DIR   local state (default: .wrangler/state next to the config, as wrangler uses)
   --batch N          articles written per atomic batch (default: 500)
   --via-wrangler     local, but each batch through \`wrangler d1 execute --file\`: the --remote path`;
@@ -49,6 +50,7 @@ function parseFlags(argv: string[]) {
         config: { type: "string" },
         database: { type: "string", default: "feed-articles" },
         remote: { type: "boolean", default: false },
+        env: { type: "string" },
         "persist-to": { type: "string" },
         batch: { type: "string", default: "500" },
         "via-wrangler": { type: "boolean", default: false },
@@ -63,6 +65,8 @@ function parseFlags(argv: string[]) {
 function parseOptions(argv: string[]): Options {
   const values = parseFlags(argv);
   if (values.help) exit(0, USAGE);
+  // wrangler (read here, and run for --remote) takes its environment from CLOUDFLARE_ENV.
+  if (values.env) process.env.CLOUDFLARE_ENV = values.env;
   if (values.remote && (values["persist-to"] || values["via-wrangler"])) {
     exit(2, "--persist-to and --via-wrangler are for the local database; drop them with --remote");
   }

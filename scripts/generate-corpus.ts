@@ -969,6 +969,10 @@ async function prepare(dir: string, force: boolean): Promise<void> {
 
 const BATCH = 500;
 
+const USAGE = `usage: npm run corpus -- --count N --out DIR [--seed S] [--force]
+Writes N synthetic article records in content/'s format into DIR, byte-identical for a
+given seed and count (default seed 1). --force replaces the *.md files of a non-empty DIR.`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -976,13 +980,16 @@ async function main(): Promise<void> {
       out: { type: "string" },
       seed: { type: "string", default: "1" },
       force: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
   });
-  const count = Number(values.count);
-  if (!Number.isInteger(count) || count < 1 || !values.out) {
-    throw new Error("usage: generate-corpus.ts --count N --out DIR [--seed S] [--force]");
+  if (values.help) {
+    console.log(USAGE);
+    return;
   }
+  const count = Number(values.count);
+  if (!Number.isInteger(count) || count < 1 || !values.out) throw new Error(USAGE);
   const dir = path.resolve(values.out);
   const started = performance.now();
   await prepare(dir, values.force ?? false);

@@ -2,7 +2,6 @@
 // weighted mix of feed requests at it, and reports throughput, latency, statuses and workerd memory.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -118,7 +117,17 @@ function intOption(name: string, raw: string, min: number, max: number): number 
   return value;
 }
 
+const USAGE = `usage: npm run load [-- --seconds 20] [--connections 16] [--port 8799] [--max-requests N]
+Serves the Worker with its own wrangler dev on 127.0.0.1:PORT, sends it a bounded, weighted
+mix of cached, uncached, conditional, HEAD and bad requests, prints throughput, latency,
+statuses and workerd's memory, writes bench-results/load.json, and fails on any 5xx,
+transport error or unexpected status. It never targets anything but 127.0.0.1.`;
+
 function parseOptions(): Options {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
@@ -131,8 +140,9 @@ function parseOptions(): Options {
       },
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: tsx scripts/load.ts [--seconds 20] [--connections 16] [--port 8799]`);
+    fail(`${(error as Error).message}\n\n${USAGE}`);
   }
+
   if (values.host !== HOST) fail(`refusing to load ${values.host}: this script only targets ${HOST}`);
   return {
     seconds: intOption("seconds", values.seconds ?? "", 1, 600),
@@ -551,7 +561,9 @@ async function main(): Promise<number> {
   if (await portAnswers(options.port)) fail(`something already answers on ${HOST}:${options.port}; pick --port`);
 
   const interrupt = new AbortController();
-  const persistTo = mkdtempSync(path.join(tmpdir(), "feed-load-"));
+  // In the checkout, not a shared temp folder.
+  mkdirSync(path.join(root, ".cache"), { recursive: true });
+  const persistTo = mkdtempSync(path.join(root, ".cache", "load-"));
   const child = startServer(options.port, persistTo);
   const pgid = child.pid;
   if (pgid === undefined) fail("could not start npx wrangler dev");

@@ -1,44 +1,44 @@
-// Builds the Hono app from its dependencies, so tests can inject a store and a clock.
+// Builds the Worker's fetch from its dependencies, so tests can inject a store and a clock:
+// the cache's hit path first, then the Hono app (middleware, the pipeline, errors).
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { siteConfig } from "./config.js";
-import { FORMAT_NAMES, FORMATS } from "./feed/formats.js";
-import type { TermKind } from "./feed/select.js";
-import { type FeedDeps, feedHandler, KIND_PATHS } from "./http/feed-route.js";
+import type { FeedDeps } from "./http/feed-route.js";
 import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
-import { opml } from "./http/opml.js";
-import { homePage, termPage } from "./http/pages.js";
+import { Pipeline, type PipelineOptions } from "./http/pipeline.js";
 import { notFound, onError } from "./http/problem.js";
-import { countSubscribers } from "./stats/middleware.js";
+import { countRequest, countSubscribers, SubscriberCounter } from "./stats/middleware.js";
 import { statsRoutes } from "./stats/routes.js";
 
-export function createApp(deps: FeedDeps) {
+export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
+  const pipeline = new Pipeline(deps, options);
   const app = new Hono<AppEnv>();
-  // Subscriber counts (src/stats/): the counter sees every answer; /stats precedes the public headers.
-  app.use(countSubscribers(deps.now));
+  // Subscriber counts (src/stats/): one counter sees every answer, the hit path's (below) and
+  // the app's (this middleware, first); /stats precedes the public headers.
+  const counter = new SubscriberCounter(deps.now);
+  app.use(countSubscribers(counter));
   app.route("/", statsRoutes(deps.now));
   app.use(noSniff, corsHeaders, allowedMethods, urlLength, async (c, next) => {
     c.set("site", siteConfig(c.env));
     await next();
   });
-
-  app.get("/", homePage(deps));
-  app.get("/feeds.opml", opml(deps));
-  for (const format of FORMAT_NAMES) {
-    const { file } = FORMATS[format];
-    app.get(`/${file}`, feedHandler(format, deps));
-    app.get(`/archive/:month/${file}`, feedHandler(format, deps));
-  }
-  for (const [kind, segment] of Object.entries(KIND_PATHS) as [TermKind, string][]) {
-    app.get(`/${segment}/:slug/`, termPage(deps, kind));
-    for (const format of FORMAT_NAMES) {
-      const { file } = FORMATS[format];
-      app.get(`/${segment}/:slug/${file}`, feedHandler(format, deps, kind));
-      app.get(`/${segment}/:slug/archive/:month/${file}`, feedHandler(format, deps, kind));
-    }
-  }
-
+  // route.ts parses every path the service has; anything else is its 404.
+  app.get("*", pipeline.handler);
   app.notFound(notFound);
   app.onError(onError);
-  return app;
+
+  return {
+    fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+      // Settings that do not parse are the app's to report (onError), not the hit path's.
+      let hit: Response | undefined;
+      try {
+        hit = pipeline.hit(request, siteConfig(env), ctx);
+      } catch {
+        hit = undefined;
+      }
+      if (!hit) return app.fetch(request, env, ctx);
+      countRequest(counter, request, hit.status, env, ctx);
+      return hit;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 // Site settings from the Worker's environment (wrangler.toml [vars]), parsed once with zod.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { cleanText } from "./content/schema.js";
 
@@ -10,7 +11,8 @@ const Origin = z
 
 const seconds = z.coerce.number().int("must be whole seconds").min(0).max(31_536_000);
 
-const Settings = z.object({
+/** The settings schema, exported so that the build and the deploy guard check wrangler.toml with it. */
+export const Settings = z.object({
   /** The canonical origin every absolute URL in a body is built from; never the Host header. */
   SITE_URL: Origin,
   SITE_TITLE: z.string().trim().min(1).transform(cleanText),
@@ -47,6 +49,12 @@ export interface SiteConfig {
   cache: CachePolicy;
   hub?: string;
   store: "bundled" | "d1";
+  /**
+   * A hash of every parsed setting: part of each cache key, so a deploy that changes only
+   * `[vars]` (a title, the origin, the hub) never answers with bytes or headers cached
+   * under the old ones. A new setting joins it by being in the schema.
+   */
+  version: string;
 }
 
 /** Lifetimes of cached feed responses, in seconds. */
@@ -57,6 +65,11 @@ export interface CachePolicy {
 }
 
 export class ConfigError extends Error {}
+
+/** The parsed settings in schema order, hashed: the same settings give the same version. */
+function settingsVersion(settings: z.output<typeof Settings>): string {
+  return createHash("sha256").update(JSON.stringify(settings)).digest("base64url").slice(0, 12);
+}
 
 const parsed = new WeakMap<object, SiteConfig>();
 
@@ -86,6 +99,7 @@ export function siteConfig(env: object): SiteConfig {
       },
       hub: settings.WEBSUB_HUB || undefined,
       store: settings.STORE,
+      version: settingsVersion(settings),
     };
     parsed.set(env, config);
   }

@@ -36,7 +36,13 @@ export default {
       const problem = { type: "about:blank", title: "Service Misconfigured", status: 500 };
       return Response.json(problem, {
         status: 500,
-        headers: { "Content-Type": "application/problem+json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+        headers: {
+          "Content-Type": "application/problem+json; charset=utf-8",
+          "Access-Control-Allow-Origin": "*",
+          // Like every problem: never sniffed, never cached (the next deploy may fix it).
+          "X-Content-Type-Options": "nosniff",
+          "Cache-Control": "no-store",
+        },
       });
     }
     return app.fetch(request, env, ctx);

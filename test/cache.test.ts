@@ -1,9 +1,11 @@
 // Edge caching and conditional GET, through the app with a counting store and a moving clock.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { article, NOW } from "./support/app.js";
 import { STORE_KINDS, storeApp } from "./support/stores.js";
 
 const MINUTE = 60_000;
+/** NOW as an HTTP-date: when the fixtures' bytes are first rendered. */
+const RENDERED = "Mon, 01 Jun 2026 12:00:00 GMT";
 const at = (ms: number) => ({ publishedMs: ms, published: new Date(ms).toISOString().replace(".000Z", "Z") });
 
 describe.each(STORE_KINDS)("with the %s store", (kind) => {
@@ -103,6 +105,8 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     });
 
     it("serves the stale entry when rendering fails, and a 500 problem without one", async () => {
+      const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+      onTestFinished(() => logged.mockRestore());
       const fetchFeed = storeApp(kind, [article()]);
       await fetchFeed("/rss.xml");
       fetchFeed.store.failing = true;
@@ -114,6 +118,11 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       expect(uncached.status).toBe(500);
       expect(uncached.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
       expect(await uncached.text()).not.toContain("store unavailable");
+      // The operator's log says what failed, for the stale answer and for the 500.
+      expect(logged.mock.calls.map((call) => call.map(String))).toEqual([
+        ["rendering failed; serving the stale copy", "Error: store unavailable"],
+        ["Error: store unavailable"],
+      ]);
     });
   });
 
@@ -127,10 +136,30 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       return { fetchFeed, response, etag: response.headers.get("ETag") as string };
     }
 
-    it("sends a strong ETag and the newest item's date as Last-Modified", async () => {
+    it("sends a strong ETag, and as Last-Modified the second these bytes were first rendered", async () => {
       const { response, etag } = await primed();
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
-      expect(response.headers.get("Last-Modified")).toBe("Fri, 01 May 2026 10:00:00 GMT");
+      expect(response.headers.get("Last-Modified")).toBe(RENDERED);
+    });
+
+    it("keeps Last-Modified when a re-render gives the same bytes", async () => {
+      const { fetchFeed, response } = await primed();
+      fetchFeed.clock.now = NOW + 301_000;
+      expect((await fetchFeed("/feed.json")).headers.get("X-Cache")).toBe("STALE");
+      const refreshed = await fetchFeed("/feed.json");
+      expect(refreshed.headers.get("X-Cache")).toBe("HIT");
+      expect(refreshed.headers.get("Last-Modified")).toBe(response.headers.get("Last-Modified"));
+    });
+
+    it("moves Last-Modified when an older item is edited, so If-Modified-Since gets the new body", async () => {
+      const { response } = await primed();
+      const edited = storeApp(kind, [newest, { ...older, title: "An edited older title" }]);
+      edited.clock.now = NOW + 5 * MINUTE;
+      const since = response.headers.get("Last-Modified") as string;
+      const after = await edited("/feed.json", { headers: { "If-Modified-Since": since } });
+      expect(after.status).toBe(200);
+      expect(await after.text()).toContain("An edited older title");
+      expect(Date.parse(after.headers.get("Last-Modified") as string)).toBeGreaterThan(Date.parse(since));
     });
 
     it.each([
@@ -160,21 +189,31 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     });
 
     it.each([
-      ["at Last-Modified", "Fri, 01 May 2026 10:00:00 GMT", 304],
-      ["after Last-Modified", "Sat, 02 May 2026 00:00:00 GMT", 304],
-      ["before Last-Modified", "Fri, 01 May 2026 09:59:59 GMT", 200],
+      ["at Last-Modified", RENDERED, 304],
+      ["after Last-Modified", "Mon, 01 Jun 2026 12:00:30 GMT", 304],
+      ["in the obsolete RFC 850 form", "Monday, 01-Jun-26 12:00:00 GMT", 304],
+      ["in the obsolete asctime form", "Mon Jun  1 12:00:00 2026", 304],
+      ["before Last-Modified", "Mon, 01 Jun 2026 11:59:59 GMT", 200],
+      ["the newest item's date (older than these bytes)", "Fri, 01 May 2026 10:00:00 GMT", 200],
       ["not a date", "yesterday", 200],
+      ["a bare year", "3000", 200],
+      ["an ISO date", "2026-06-01", 200],
+      ["a date without weekday and time", "Dec 31 2099", 200],
+      ["a valid date in the future", "Sat, 01 Jan 2050 00:00:00 GMT", 200],
+      ["an impossible date", "Wed, 31 Jun 2026 12:00:00 GMT", 200],
     ])("answers If-Modified-Since %s", async (_, since, status) => {
       const { fetchFeed } = await primed();
+      fetchFeed.clock.now = NOW + MINUTE;
       const response = await fetchFeed("/feed.json", { headers: { "If-Modified-Since": since } });
       expect(response.status).toBe(status);
+      expect(response.headers.get("X-Cache")).toBe("HIT");
     });
 
     it("gives each view its own ETag, which changes when the view does", async () => {
       const { fetchFeed, etag } = await primed();
       const one = await fetchFeed("/feed.json?limit=1");
       expect(one.headers.get("ETag")).not.toBe(etag);
-      expect(one.headers.get("Last-Modified")).toBe("Fri, 01 May 2026 10:00:00 GMT");
+      expect(one.headers.get("Last-Modified")).toBe(RENDERED);
       const revisit = await fetchFeed("/feed.json?limit=1", { headers: { "If-None-Match": etag } });
       expect(revisit.status).toBe(200);
       const changed = storeApp(kind, [article(at(Date.UTC(2026, 4, 2))), newest, older]);

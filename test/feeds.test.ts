@@ -1,8 +1,10 @@
-// The three feed endpoints over the real content, read back with independent parsers.
+// The three feed endpoints over the real content, read back with independent parsers,
+// at a fixed clock: the content's scheduled articles stay in the future whatever the date.
 import { describe, expect, inject, it } from "vitest";
 import type { Article } from "../src/content/article.js";
 import index from "../src/generated/content-index.js";
-import { ORIGIN, worker } from "./support/app.js";
+import { BundledStore } from "../src/store/bundled.js";
+import { appOver, ORIGIN, worker } from "./support/app.js";
 import { checkJsonFeed, type JsonFeedItem } from "./support/jsonfeed-schema.js";
 import { type ParsedItem, readAtom, readRss } from "./support/parse.js";
 
@@ -13,10 +15,13 @@ const ENDPOINTS = [
 ];
 
 const TAG_PREFIX = "tag:127.0.0.1,2026:";
-const visible = (now = Date.now()) => index.articles.filter((article) => article.publishedMs <= now);
+/** After every past record of content/, before its two scheduled ones (2027-03 and 2030-06). */
+const CONTENT_NOW = Date.parse("2026-12-01T00:00:00Z");
+const app = appOver(new BundledStore(index), CONTENT_NOW);
+const visible = (now = CONTENT_NOW) => index.articles.filter((article) => article.publishedMs <= now);
 
 async function body(path: string): Promise<string> {
-  const response = await worker(path);
+  const response = await app(path);
   expect(response.status, path).toBe(200);
   return response.text();
 }
@@ -60,7 +65,7 @@ describe.each(ENDPOINTS)("$path", ({ path, type }) => {
     const drafts = inject("draftIds");
     expect(drafts.length).toBeGreaterThanOrEqual(3);
     for (const id of drafts) expect(text).not.toContain(id);
-    const scheduled = index.articles.filter((article) => article.publishedMs > Date.now());
+    const scheduled = index.articles.filter((article) => article.publishedMs > CONTENT_NOW);
     expect(scheduled.length).toBeGreaterThanOrEqual(2);
     for (const article of scheduled) expect(text).not.toContain(article.id);
     const secrets = inject("securedValues");
@@ -71,7 +76,7 @@ describe.each(ENDPOINTS)("$path", ({ path, type }) => {
   it.each(["0", "101", "-1", "1.5", "ten", "", "1e2"])(
     "rejects limit=%j with a 400 problem naming it",
     async (value) => {
-      const response = await worker(`${path}?limit=${encodeURIComponent(value)}`);
+      const response = await app(`${path}?limit=${encodeURIComponent(value)}`);
       expect(response.status).toBe(400);
       expect(response.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
       expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -82,7 +87,7 @@ describe.each(ENDPOINTS)("$path", ({ path, type }) => {
   );
 
   it("rejects a repeated limit", async () => {
-    const response = await worker(`${path}?limit=5&limit=6`);
+    const response = await app(`${path}?limit=5&limit=6`);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("must be given once");
   });

@@ -189,6 +189,16 @@ describe("counting", () => {
     expect((await app.stats()).feeds.map((f) => f.path)).toEqual(["/topics/ai/atom.xml"]);
   });
 
+  it("counts requests the in-isolate hit path answers before the router", async () => {
+    const app = statsApp();
+    const first = await app.poll("/rss.xml", "curl/8.5.0");
+    expect((await app.poll("/rss.xml", "curl/8.5.0")).headers.get("X-Cache")).toBe("HIT");
+    expect((await app.poll("/rss.xml", UA.feedly)).headers.get("X-Cache")).toBe("HIT");
+    const etag = first.headers.get("ETag") as string;
+    expect((await app.poll("/rss.xml", UA.netnewswire, "x", { "If-None-Match": etag })).status).toBe(304);
+    expect(await app.services("/rss.xml")).toEqual({ Feedly: 462, NetNewsWire: 1 });
+  });
+
   it("keeps the figures when the cron folds finished weeks into counts, and prunes past 400 days", async () => {
     const app = statsApp();
     await app.poll("/rss.xml", UA.newsboat, "192.0.2.1");

@@ -1,7 +1,7 @@
 // The bundled store and the D1 store serve the same feeds, byte for byte, for the same
 // content and clock; D1 failures fall back to stale copies or a 503.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { ConfigError } from "../src/config.js";
 import type { Article, ContentIndex } from "../src/content/article.js";
 import { BundledStore } from "../src/store/bundled.js";
@@ -141,6 +141,8 @@ function flakyDb() {
 
 describe("when D1 fails", () => {
   it("serves the stale cached copy when it has one", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
     await loadD1(corpus(), nextVersion());
     const { db, state } = flakyDb();
     const clock = { now: NOW };
@@ -153,6 +155,10 @@ describe("when D1 fails", () => {
     expect(stale.status).toBe(200);
     expect(stale.headers.get("X-Cache")).toBe("STALE");
     expect(await stale.text()).toBe(await fresh.text());
+    expect(logged).toHaveBeenCalledOnce();
+    const [message, error] = logged.mock.calls[0] ?? [];
+    expect(message).toBe("rendering failed; serving the stale copy");
+    expect(String((error as Error).cause)).toBe("Error: D1_ERROR: timed out");
   });
 
   it("answers 503 with Retry-After and no stack when there is no copy", async () => {

@@ -115,7 +115,7 @@ export async function measureD1(n: number, root: string, log: (line: string) => 
   const { db, dispose, now } = await syntheticD1(n, root, log);
   try {
     installCache(missCache);
-    const app = createApp({ store: new D1Store(db, { clock: () => now }), now: () => now });
+    const app = createApp({ store: new D1Store(db, { clock: () => now }), now: () => now }, { cacheBytes: 0 });
     const env = workerEnv({ ...workerVars(), STORE: "d1" });
     const cells: D1Cell[] = [];
     for (const view of D1_PATHS) {

@@ -5,12 +5,10 @@
 // own) and one without, loaded by wrk in interleaved rounds. Prints both tables and writes
 // bench-results/stats.json. Never fails on the target.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { measureInproc } from "./stats-inproc.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const PORTS = { off: Number(process.env.BENCH_PORT_OFF ?? 8862), on: Number(process.env.BENCH_PORT_ON ?? 8863) };
@@ -23,7 +21,21 @@ const READERS = {
   "hosted (Feedly)": "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 462 subscribers; )",
   "individual (newsboat)": "Newsboat/2.36.0 (Linux x86_64)",
 } as const;
-const state = mkdtempSync(path.join(tmpdir(), "feed-stats-bench-"));
+const USAGE = `usage: npm run bench:stats    (tsx scripts/bench/stats.ts; no options)
+
+A cache hit of /feed.json with subscriber counting on and off: in process (CPU per hit), then
+end to end (wrk on two wrangler dev servers, ports $BENCH_PORT_OFF/$BENCH_PORT_ON, default
+8862/8863; $BENCH_ROUNDS rounds of $BENCH_SECONDS s, default 7 × 3). BENCH_E2E=0 skips the
+end-to-end part. About 2 minutes; writes bench-results/stats.json, temp files in .cache/.`;
+
+if (process.argv.length > 2) {
+  const help = process.argv.includes("--help") || process.argv.includes("-h");
+  (help ? console.log : console.error)(help ? USAGE : `bench:stats: takes no options\n\n${USAGE}`);
+  process.exit(help ? 0 : 2);
+}
+
+mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+const state = mkdtempSync(path.join(ROOT, ".cache", "stats-bench-"));
 
 /** Each server keeps its own local state (cache and D1) in a folder of the temp one. */
 function serve(port: number, vars: string[]): ChildProcess {
@@ -84,6 +96,8 @@ const median = (values: number[]) => {
 };
 
 async function main() {
+  // Imported here: it loads the built index, which --help must not need.
+  const { measureInproc } = await import("./stats-inproc.js");
   const inproc = await measureInproc(READERS);
   console.log("\nIn process, median per cache hit of /feed.json (fetch, body, waitUntil work):\n");
   console.log("| reader | counting off (ms) | counting on (ms) | hits/s on / off | target |");

@@ -132,3 +132,37 @@ export async function workerdColdStart(
     await new Promise((resolve) => (running(child) ? child.once("exit", resolve) : resolve(undefined)));
   }
 }
+
+export interface Served {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Serves `script` in workerd on `port` until `stop()`: the end-to-end bench loads it over HTTP. */
+export async function serveWorkerd(
+  script: { file: string } | { source: string },
+  dir: string,
+  port: number,
+  vars: WorkerVars,
+  compatibility: Compatibility,
+): Promise<Served> {
+  await mkdir(dir, { recursive: true });
+  const entry = path.join(dir, "index.js");
+  if ("file" in script) await copyFile(script.file, entry);
+  else await writeFile(entry, script.source);
+  await writeFile(path.join(dir, "cache.js"), MISS_CACHE);
+  await writeFile(path.join(dir, "config.capnp"), capnpConfig(port, vars, compatibility));
+  const child = spawn(workerdBinary(), ["serve", path.join(dir, "config.capnp")], { stdio: "ignore" });
+  const stop = async () => {
+    child.kill();
+    await new Promise((resolve) => (running(child) ? child.once("exit", resolve) : resolve(undefined)));
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await (await firstResponse(`${url}/`, child, performance.now() + READY_TIMEOUT_MS)).arrayBuffer();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}

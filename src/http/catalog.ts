@@ -9,6 +9,8 @@ export interface Catalog {
   total: number;
   /** The newest visible article's time. */
   newest?: string;
+  /** When the next scheduled article becomes visible: every count and date may change then. */
+  nextChangeMs?: number;
 }
 
 export async function catalog(store: ArticleStore, now: number): Promise<Catalog> {
@@ -16,5 +18,5 @@ export async function catalog(store: ArticleStore, now: number): Promise<Catalog
     store.summaries(now),
     store.select({ filters: { topics: [] }, now, limit: 1, count: true }),
   ]);
-  return { terms, total: all.total ?? 0, newest: all.items[0]?.published };
+  return { terms, total: all.total ?? 0, newest: all.items[0]?.published, nextChangeMs: all.nextChangeMs };
 }

@@ -6,6 +6,13 @@ export const ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"];
 
 const EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "X-Cache", "Server-Timing"].join(", ");
 
+/** What the middleware below adds to every response; cached entries carry it precomputed. */
+export const EVERY_RESPONSE: readonly [string, string][] = [
+  ["Access-Control-Allow-Origin", "*"],
+  ["Access-Control-Expose-Headers", EXPOSED_HEADERS],
+  ["X-Content-Type-Options", "nosniff"],
+];
+
 /**
  * Feeds are public: any page may read them, and their caching headers. Set after the
  * handler rather than with hono/cors, which sets its headers on a placeholder response

@@ -1,10 +1,10 @@
 // /feeds.opml: every feed as an OPML 2.0 subscription list a reader can import.
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { SiteConfig } from "../config.js";
 import { attrs, escapeXml } from "../feed/xml.js";
+import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";
-import { scopePath } from "./feed-route.js";
+import { scopePath } from "./route.js";
 
 const GROUPS = [
   ["topic", "Topics"],
@@ -16,26 +16,23 @@ function outline(text: string, xmlUrl: string, htmlUrl: string): string {
   return `<outline${attrs({ type: "rss", text, title: text, xmlUrl, htmlUrl })}/>`;
 }
 
-export function opml(deps: FeedDeps) {
-  return async (c: Context<AppEnv>) => {
-    const site = c.var.site;
-    const { terms, newest } = await catalog(deps.store, deps.now());
-    // Dated by the newest article, like the feeds: the same content gives the same bytes.
-    let body = `<?xml version="1.0" encoding="utf-8"?>\n<opml version="2.0"><head>`;
-    body += `<title>${escapeXml(site.title)} feeds</title>`;
-    if (newest) body += `<dateModified>${new Date(newest).toUTCString()}</dateModified>`;
-    body += `<ownerName>${escapeXml(site.title)}</ownerName><docs>http://opml.org/spec2.opml</docs></head>\n<body>\n`;
-    body += `${outline(site.title, `${site.origin}/rss.xml`, `${site.origin}/`)}\n`;
-    for (const [kind, heading] of GROUPS) {
-      body += `<outline text="${heading}">\n`;
-      for (const summary of terms.filter((entry) => entry.kind === kind)) {
-        const path = `${site.origin}${scopePath(kind, summary.slug)}`;
-        body += `${outline(`${summary.label} — ${site.title}`, `${path}/rss.xml`, `${path}/`)}\n`;
-      }
-      body += "</outline>\n";
+/** The OPML list, rendered on a cache miss. */
+export async function renderOpml(deps: FeedDeps, site: SiteConfig, now: number): Promise<Rendered> {
+  const { terms, newest, nextChangeMs } = await catalog(deps.store, now);
+  // Dated by the newest article, like the feeds: the same content gives the same bytes.
+  let body = `<?xml version="1.0" encoding="utf-8"?>\n<opml version="2.0"><head>`;
+  body += `<title>${escapeXml(site.title)} feeds</title>`;
+  if (newest) body += `<dateModified>${new Date(newest).toUTCString()}</dateModified>`;
+  body += `<ownerName>${escapeXml(site.title)}</ownerName><docs>http://opml.org/spec2.opml</docs></head>\n<body>\n`;
+  body += `${outline(site.title, `${site.origin}/rss.xml`, `${site.origin}/`)}\n`;
+  for (const [kind, heading] of GROUPS) {
+    body += `<outline text="${heading}">\n`;
+    for (const summary of terms.filter((entry) => entry.kind === kind)) {
+      const path = `${site.origin}${scopePath(kind, summary.slug)}`;
+      body += `${outline(`${summary.label} — ${site.title}`, `${path}/rss.xml`, `${path}/`)}\n`;
     }
-    body += "</body></opml>\n";
-    c.header("Cache-Control", "public, max-age=300");
-    return c.body(body, 200, { "Content-Type": "text/x-opml; charset=utf-8" });
-  };
+    body += "</outline>\n";
+  }
+  body += "</body></opml>\n";
+  return { body, contentType: "text/x-opml; charset=utf-8", nextChangeMs };
 }

@@ -1,22 +1,21 @@
 // The HTML pages: the home page listing every feed, and one page per topic, provider and
 // category, each with autodiscovery links so browsers and readers find the feeds.
-import type { Context } from "hono";
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { AppEnv } from "../app-env.js";
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../feed/select.js";
+import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
-import { type FeedDeps, scopePath } from "./feed-route.js";
+import type { FeedDeps } from "./feed-route.js";
 import { unknownTerm } from "./problem.js";
+import { type Scope, scopePath } from "./route.js";
 
 const LABELS = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 const HEADINGS = { topic: "Topics", provider: "Providers", category: "Categories" } as const;
 const SINGULAR = { topic: "Topic", provider: "Provider", category: "Category" } as const;
-/** HTML pages change with the clock (scheduled articles), so readers keep them briefly. */
-const PAGE_CACHE_CONTROL = "public, max-age=300";
+const HTML = "text/html; charset=utf-8";
 
 const feedUrls = (site: SiteConfig, path: string) =>
   FORMAT_NAMES.map((name) => ({
@@ -56,24 +55,21 @@ function feedLinks(site: SiteConfig, path: string) {
 const SUBSCRIBE = html`<p class="how">To subscribe, copy a feed's address into your feed reader (NetNewsWire, Feedly,
 Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as OPML</a>.</p>`;
 
-export function homePage(deps: FeedDeps) {
-  return async (c: Context<AppEnv>) => {
-    const site = c.var.site;
-    const { terms, total, newest } = await catalog(deps.store, deps.now());
-    const section = (kind: TermKind) => {
-      const rows = terms.filter((summary) => summary.kind === kind);
-      return html`<section><h2>${HEADINGS[kind]}</h2>
+/** The home page, rendered on a cache miss; it changes when a scheduled article appears. */
+export async function renderHome(deps: FeedDeps, site: SiteConfig, now: number): Promise<Rendered> {
+  const { terms, total, newest, nextChangeMs } = await catalog(deps.store, now);
+  const section = (kind: TermKind) => {
+    const rows = terms.filter((summary) => summary.kind === kind);
+    return html`<section><h2>${HEADINGS[kind]}</h2>
 <table><thead><tr><th>${SINGULAR[kind]}</th><th>Articles</th><th>Newest</th><th>Feeds</th></tr></thead><tbody>
 ${rows.map((row) => termRow(site, row))}
 </tbody></table></section>`;
-    };
-    c.header("Cache-Control", PAGE_CACHE_CONTROL);
-    return c.html(
-      layout(
-        site,
-        site.title,
-        "",
-        html`<h1>${site.title}</h1>
+  };
+  const body = await layout(
+    site,
+    site.title,
+    "",
+    html`<h1>${site.title}</h1>
 <p>${site.description}</p>
 <section><h2>All articles</h2>
 <p><strong>${total}</strong> articles, the newest from ${date(newest)}: ${feedLinks(site, "")}</p>
@@ -84,9 +80,8 @@ ${section("category")}
 <section><h2 id="json-feed-extensions">JSON Feed extensions</h2>
 <p><code>_related</code> on an item: <code>articles</code>, the related articles, each with <code>title</code>,
 <code>url</code> and, when known, <code>summary</code>, <code>date_published</code> and <code>provider</code>.</p></section>`,
-      ),
-    );
-  };
+  );
+  return { body: String(body), contentType: HTML, nextChangeMs };
 }
 
 function termRow(site: SiteConfig, row: TermSummary) {
@@ -98,34 +93,39 @@ function articleItem(article: Article) {
   return html`<li><a href="${article.url}">${article.title}</a> <small>${article.provider?.name ?? ""} · ${date(article.published)}</small></li>\n`;
 }
 
-export function termPage(deps: FeedDeps, kind: TermKind) {
-  return async (c: Context<AppEnv>) => {
-    const site = c.var.site;
-    const slug = c.req.param("slug") as string;
-    const term = await deps.store.term(kind, slug);
-    if (!term) throw unknownTerm(kind, slug);
-    const path = scopePath(kind, slug);
-    const filters = {
-      topics: kind === "topic" ? [slug] : [],
-      provider: kind === "provider" ? slug : undefined,
-      category: kind === "category" ? slug : undefined,
-    };
-    const latest = await deps.store.select({ filters, now: deps.now(), limit: 20, count: true });
-    const title = `${term.label} — ${site.title}`;
-    c.header("Cache-Control", PAGE_CACHE_CONTROL);
-    return c.html(
-      layout(
-        site,
-        title,
-        path,
-        html`<h1>${term.label}</h1>
+/** A topic's, provider's or category's page, rendered on a cache miss. */
+export async function renderTermPage(
+  deps: FeedDeps,
+  site: SiteConfig,
+  { kind, slug }: Scope,
+  now: number,
+): Promise<Rendered> {
+  const term = await deps.store.term(kind, slug);
+  if (!term) throw unknownTerm(kind, slug);
+  const path = scopePath(kind, slug);
+  const filters = {
+    topics: kind === "topic" ? [slug] : [],
+    provider: kind === "provider" ? slug : undefined,
+    category: kind === "category" ? slug : undefined,
+  };
+  const latest = await deps.store.select({ filters, now, limit: 20, count: true });
+  const title = `${term.label} — ${site.title}`;
+  const body = await layout(
+    site,
+    title,
+    path,
+    html`<h1>${term.label}</h1>
 <p>${SINGULAR[kind]} · <strong>${latest.total ?? 0}</strong> articles · ${feedLinks(site, path)}</p>
 ${SUBSCRIBE}
 <h2>Latest</h2>
 <ul class="articles">
 ${latest.items.map(articleItem)}
 </ul>`,
-      ),
-    );
+  );
+  return {
+    body: String(body),
+    contentType: HTML,
+    newestMs: latest.items[0]?.publishedMs,
+    nextChangeMs: latest.nextChangeMs,
   };
 }

@@ -135,8 +135,7 @@ export function countRequest(
 }
 
 /** The hook as Hono middleware: one per app, first in its chain, so it sees the final status. */
-export function countSubscribers(now: () => number): MiddlewareHandler {
-  const counter = new SubscriberCounter(now);
+export function countSubscribers(counter: SubscriberCounter): MiddlewareHandler {
   return async (c, next) => {
     await next();
     countRequest(counter, c.req.raw, c.res.status, c.env, c.executionCtx);

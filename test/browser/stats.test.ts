@@ -2,9 +2,8 @@
 // D1 of its own: thirty days of history seeded as the counter writes it, today's figures
 // from real feed requests, and a screenshot of the page.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -12,8 +11,11 @@ const PORT = Number(process.env.STATS_BROWSER_PORT ?? 8861);
 const BASE = `http://127.0.0.1:${PORT}`;
 const TOKEN = "browser-test-stats-token-0123456789";
 const DAY = 86_400_000;
-const state = mkdtempSync(join(tmpdir(), "feed-stats-"));
-const SCREENSHOT = join(tmpdir(), "feed-service-stats.png");
+const CACHE = resolve(import.meta.dirname, "../../.cache");
+mkdirSync(CACHE, { recursive: true });
+const state = mkdtempSync(join(CACHE, "browser-stats-"));
+/** Kept after the run, to look at. */
+const SCREENSHOT = join(CACHE, "stats.png");
 let server: ChildProcess;
 let browser: Browser;
 

@@ -32,26 +32,33 @@ export function article(overrides: Partial<Article> = {}): Article {
   };
 }
 
-/** A store that counts the selections it serves: a cache hit must make none. */
+/** A store that counts the selections it serves, and every call: a cache hit must make none. */
 export class CountingStore implements ArticleStore {
   pages = 0;
+  /** Calls of any method, version() included. */
+  calls = 0;
   failing = false;
   constructor(private readonly inner: ArticleStore) {}
   version() {
+    this.calls++;
     return this.inner.version();
   }
   select(query: SelectQuery) {
+    this.calls++;
     this.pages++;
     if (this.failing) return Promise.reject(new Error("store unavailable"));
     return this.inner.select(query);
   }
   neighbours(...args: Parameters<ArticleStore["neighbours"]>) {
+    this.calls++;
     return this.inner.neighbours(...args);
   }
   term(...args: Parameters<ArticleStore["term"]>) {
+    this.calls++;
     return this.inner.term(...args);
   }
   summaries(now: number) {
+    this.calls++;
     return this.inner.summaries(now);
   }
 }

@@ -1,0 +1,96 @@
+// The request path of every cached view, as one straight pipeline: parse the request
+// (route.ts, pure) → its cache key (cache.ts) → answer from the cache → only on a miss,
+// render the view (resolve terms, select, render). A hit makes no store call.
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.js";
+import type { SiteConfig } from "../config.js";
+import { answer, type Background, cacheKey, MemoryTier, type Rendered, ViewCache } from "./cache.js";
+import { type FeedDeps, renderFeed } from "./feed-route.js";
+import { wantsReadableView } from "./negotiate.js";
+import { renderOpml } from "./opml.js";
+import { renderHome, renderTermPage } from "./pages.js";
+import { notFound } from "./problem.js";
+import { parseViewRequest, type Route } from "./route.js";
+import { IsolateVersion } from "./version.js";
+
+export interface PipelineOptions {
+  /** Body bytes the in-isolate tier keeps; 0 turns it off (the benchmarks' misses). */
+  cacheBytes?: number;
+}
+
+/** Archives never change once their month is over: readers may keep them for long. */
+const ARCHIVE_MAX_AGE = 30 * 86_400;
+
+/** How many request URLs the parse memo keeps; it starts again when full. */
+const MAX_REMEMBERED = 4096;
+
+function policyOf(route: Route, site: SiteConfig) {
+  return route.view === "feed" && route.month !== undefined ? { ...site.cache, maxAge: ARCHIVE_MAX_AGE } : site.cache;
+}
+
+function renderView(deps: FeedDeps, site: SiteConfig, route: Route, now: number): Promise<Rendered> {
+  switch (route.view) {
+    case "feed":
+      return renderFeed(deps, site, route, now);
+    case "home":
+      return renderHome(deps, site, now);
+    case "term":
+      return renderTermPage(deps, site, route.scope, now);
+    case "opml":
+      return renderOpml(deps, site, now);
+  }
+}
+
+/** The request's URL as sent, and whether it gets the readable view: all a canonical path depends on. */
+const requestId = (request: Request) => (wantsReadableView(request.headers) ? `R${request.url}` : request.url);
+
+export class Pipeline {
+  private readonly cache: ViewCache;
+  private readonly version: IsolateVersion;
+  /** Request URL → canonical path, for requests already parsed: the parse step, memoised. */
+  private readonly paths = new Map<string, string>();
+
+  constructor(
+    private readonly deps: FeedDeps,
+    { cacheBytes }: PipelineOptions = {},
+  ) {
+    this.cache = new ViewCache(new MemoryTier(cacheBytes));
+    this.version = new IsolateVersion(deps.store, deps.now);
+  }
+
+  /**
+   * The hit path, before any router: a request parsed before, whose entry is fresh in
+   * this isolate, is answered from precomputed headers. Anything else is undefined.
+   */
+  hit(request: Request, site: SiteConfig, ctx: Background): Response | undefined {
+    if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+    const path = this.paths.get(requestId(request));
+    const version = path === undefined ? undefined : this.version.peek(ctx);
+    if (path === undefined || version === undefined) return undefined;
+    const now = this.deps.now();
+    const entry = this.cache.memory.fresh(cacheKey(site, version, path), now);
+    return entry && answer(request, entry, "HIT", site.cache, now);
+  }
+
+  private remember(request: Request, path: string) {
+    if (this.paths.size >= MAX_REMEMBERED) this.paths.clear();
+    this.paths.set(requestId(request), path);
+  }
+
+  /** The Hono handler of every cached view: parse → key → cache → (miss) render. */
+  readonly handler = async (c: Context<AppEnv>) => {
+    const request = c.req.raw;
+    const view = parseViewRequest(new URL(request.url), request.headers);
+    if (!view) return notFound(c);
+    this.remember(request, view.path);
+    const site = c.var.site;
+    const version = await this.version.get(c.executionCtx);
+    const now = this.deps.now();
+    return this.cache.serve(request, c.executionCtx, {
+      key: cacheKey(site, version, view.path),
+      now,
+      policy: policyOf(view.route, site),
+      render: () => renderView(this.deps, site, view.route, now),
+    });
+  };
+}

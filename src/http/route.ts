@@ -1,0 +1,106 @@
+// The first step of every cached view: the request's path and query, parsed into what a
+// view is (pure: no store, no clock). Its canonical path names the view in cache keys and
+// in every URL the service writes, whatever order or extra parameters a client sent.
+import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
+import type { TermKind } from "../feed/select.js";
+import type { FormatName } from "../feed/view.js";
+import { wantsReadableView } from "./negotiate.js";
+import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
+
+/** The path segment of each kind of term: `/topics/ai/`, `/providers/nature/`, … */
+export const KIND_PATHS = { topic: "topics", provider: "providers", category: "categories" } as const;
+
+const KIND_OF_SEGMENT = new Map<string, TermKind>(
+  Object.entries(KIND_PATHS).map(([kind, segment]) => [segment, kind as TermKind]),
+);
+const FORMAT_OF_FILE = new Map(FORMAT_NAMES.map((name) => [FORMATS[name].file as string, name]));
+
+export function scopePath(kind?: TermKind, slug?: string): string {
+  return kind && slug ? `/${KIND_PATHS[kind]}/${encodeURIComponent(slug)}` : "";
+}
+
+/** A term named by the path: `/topics/<slug>/…`. */
+export interface Scope {
+  kind: TermKind;
+  slug: string;
+}
+
+export interface FeedRoute {
+  view: "feed";
+  format: FormatName;
+  scope?: Scope;
+  month?: string;
+  query: FeedQuery;
+  /** A person opening the feed in a browser tab: the readable HTML view, cached apart. */
+  readable: boolean;
+}
+
+export type Route = FeedRoute | { view: "home" } | { view: "opml" } | { view: "term"; scope: Scope };
+
+/** A parsed request: the route and its canonical path (the origin left out). */
+export interface ViewRequest {
+  route: Route;
+  path: string;
+}
+
+const decode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Path segments after the scope, e.g. `["archive", "2026-05", "rss.xml"]`, as a route. */
+function routeOf(rest: string[], url: URL, headers: Headers, scope?: Scope): Route | undefined {
+  if (rest.length === 1 && rest[0] === "") return scope ? { view: "term", scope } : { view: "home" };
+  const format = FORMAT_OF_FILE.get(rest.at(-1) ?? "");
+  if (!format || (rest.length !== 1 && !(rest.length === 3 && rest[0] === "archive"))) return undefined;
+  const month = rest.length === 3 ? rest[1] : undefined;
+  const query = parseFeedQuery(url.searchParams);
+  const paging = (["limit", "before"] as const).filter((name) => url.searchParams.has(name));
+  if (month !== undefined && paging.length > 0) {
+    throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
+  }
+  return { view: "feed", format, scope, month, query, readable: wantsReadableView(headers) };
+}
+
+/** The route of a request path, or undefined when the service has nothing there; a bad query throws a 400. */
+export function parseRoute(url: URL, headers: Headers): Route | undefined {
+  const segments = url.pathname.split("/").slice(1);
+  if (segments.length === 1 && segments[0] === "feeds.opml") return { view: "opml" };
+  const kind = KIND_OF_SEGMENT.get(segments[0] ?? "");
+  if (!kind) return routeOf(segments, url, headers);
+  const slug = decode(segments[1] ?? "");
+  if (!slug || segments.length < 3) return undefined;
+  return routeOf(segments.slice(2), url, headers, { kind, slug });
+}
+
+/** The canonical path of a feed document: the page of `before`, or an archive month. */
+export function feedPath(route: FeedRoute, format: FormatName, before: FeedQuery["before"]): string {
+  const base = scopePath(route.scope?.kind, route.scope?.slug);
+  const { file } = FORMATS[format];
+  if (route.month !== undefined) return `${base}/archive/${route.month}/${file}${viewSearch(route.query)}`;
+  return `${base}/${file}${canonicalSearch({ ...route.query, before })}`;
+}
+
+/** The view's filters without its page: what archives and `current` links carry. */
+export const viewSearch = (query: FeedQuery) => canonicalSearch({ ...query, limit: undefined, before: undefined });
+
+export function canonicalPath(route: Route): string {
+  switch (route.view) {
+    case "home":
+      return "/";
+    case "opml":
+      return "/feeds.opml";
+    case "term":
+      return `${scopePath(route.scope.kind, route.scope.slug)}/`;
+    case "feed":
+      return `${route.readable ? "/readable" : ""}${feedPath(route, route.format, route.query.before)}`;
+  }
+}
+
+export function parseViewRequest(url: URL, headers: Headers): ViewRequest | undefined {
+  const route = parseRoute(url, headers);
+  return route && { route, path: canonicalPath(route) };
+}
