@@ -18,8 +18,8 @@ export interface FeedRequest {
   url: string;
   status: number;
   userAgent: string | null;
-  /** CF-Connecting-IP: kept only inside the HMAC. */
-  address: string | null;
+  /** CF-Connecting-IP, read only for an individual reader; kept only inside the HMAC. */
+  address: () => string | null;
 }
 
 /**
@@ -77,11 +77,11 @@ export class SubscriberCounter {
     if (!path) return;
     const day = dayOf(this.now());
     if (who.kind === "hosted") {
-      if (!this.first(day, JSON.stringify([path, who.service, who.feedId]))) return;
+      if (!this.first(day, `${path}\n${who.service}\n${who.feedId}`)) return;
       const report = { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers };
       return logged(writeHosted(db, report));
     }
-    const address = request.address ?? "";
+    const address = request.address() ?? "";
     const userAgent = request.userAgent ?? "";
     if (!this.first(day, `${path}\n${who.service}\n${quickHash(`${address}\n${userAgent}`)}`)) return;
     return logged(this.client(day, path, who.service, address, userAgent, db, secret));
@@ -128,7 +128,7 @@ export function countRequest(
     url,
     status,
     userAgent: headers.get("User-Agent"),
-    address: headers.get("CF-Connecting-IP"),
+    address: () => headers.get("CF-Connecting-IP"),
   };
   const work = counter.count(feedRequest, settings.db, settings.secret);
   if (work) ctx.waitUntil(work);
