@@ -741,6 +741,11 @@ async function main() {
   console.log(
     `\nTotal run time ${totalSeconds.toFixed(0)} s (load at the end ${load()}); figures in bench-results/bench.json`,
   );
+  // Last, end to end in workerd (about 2 minutes; its figures in bench-results/e2e.json).
+  await import("./bench/e2e.js");
 }
 
-await main();
+// `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`).
+const only = process.argv[process.argv.indexOf("--only") + 1];
+if (process.argv.includes("--only") && only === "e2e") await import("./bench/e2e.js");
+else await main();

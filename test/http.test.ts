@@ -87,3 +87,47 @@ describe("the readable view", () => {
     expect(response.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
   });
 });
+
+describe("static assets", () => {
+  it.each([
+    ["/site.css", "text/css"],
+    ["/feed.xsl", "xml"],
+    ["/icon.png", "image/png"],
+  ])("serves %s with CORS and nosniff", async (path, type) => {
+    for (const method of ["GET", "HEAD"]) {
+      const response = await worker(path, { method });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Content-Type")).toContain(type);
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      await response.arrayBuffer();
+    }
+  });
+
+  it("answers a preflight for an asset", async () => {
+    const response = await worker("/site.css", { method: "OPTIONS", headers: { Origin: "https://app.example" } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Methods")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it.each(["POST", "PUT", "DELETE"])("answers %s of an asset with 405 and Allow", async (method) => {
+    const response = await worker("/feed.xsl", { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it("answers a missing file with a 404 problem", async () => {
+    const response = await worker("/missing.css");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
+  });
+});
+
+describe("HEAD", () => {
+  it("carries the Content-Length of the GET through the Worker", async () => {
+    const get = await worker("/feed.json");
+    const bytes = (await get.arrayBuffer()).byteLength;
+    const head = await worker("/feed.json", { method: "HEAD" });
+    expect(head.headers.get("Content-Length")).toBe(String(bytes));
+  });
+});

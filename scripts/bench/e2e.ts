@@ -85,9 +85,11 @@ interface View {
 
 /** The views measured: the main, a topic and a filtered feed, with small and 100-item pages. */
 async function views(ours: Served): Promise<View[]> {
-  const opml = await (await fetch(`${ours.url}/feeds.opml`)).text();
-  const topic = /xmlUrl="[^"]*(\/topics\/[^/"]+)\/rss\.xml"/.exec(opml)?.[1];
-  if (!topic) throw new Error("no topic feed in /feeds.opml");
+  // The topic with the most articles, from the home page's table, so its 100-item page is full.
+  const home = await (await fetch(`${ours.url}/`)).text();
+  const rows = [...home.matchAll(/href="[^"]*(\/topics\/[^/"]+)\/">[^<]*<\/a><\/td><td>(\d+)<\/td>/g)];
+  const topic = rows.sort((a, b) => Number(b[2]) - Number(a[2]))[0]?.[1];
+  if (!topic) throw new Error("no topic on the home page");
   const paths = [
     ["main feed, 20 items", "/feed.json"],
     ["main feed, 100 items", "/feed.json?limit=100"],

@@ -127,7 +127,7 @@ export class MemoryTier {
 
   /** A fresh entry, or undefined: what a hit may be answered from without a lookup elsewhere. */
   fresh(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.get(key);
     return entry && isFresh(entry, now) ? entry : undefined;
   }
 

@@ -41,6 +41,15 @@ function renderView(deps: FeedDeps, site: SiteConfig, route: Route, now: number)
   }
 }
 
+/** A file of public/, through the ASSETS binding; anything else is a 404 problem. */
+async function staticAsset(c: Context<AppEnv>): Promise<Response> {
+  const assets = (c.env as { ASSETS?: Fetcher }).ASSETS;
+  const response = assets ? await assets.fetch(c.req.raw) : undefined;
+  if (!response || response.status === 404) return notFound(c);
+  // A copy: fetched headers are immutable, and the middleware adds CORS and nosniff.
+  return new Response(response.body, response);
+}
+
 /** The request's URL as sent, and whether it gets the readable view: all a canonical path depends on. */
 const requestId = (request: Request) => (wantsReadableView(request.headers) ? `R${request.url}` : request.url);
 
@@ -81,7 +90,7 @@ export class Pipeline {
   readonly handler = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
     const view = parseViewRequest(new URL(request.url), request.headers);
-    if (!view) return notFound(c);
+    if (!view) return staticAsset(c);
     this.remember(request, view.path);
     const site = c.var.site;
     const version = await this.version.get(c.executionCtx);
