@@ -43,19 +43,37 @@ export class SubscriberCounter {
   private readonly classify = memo(classify);
   private readonly path = memo((url) => subscribedPath(new URL(url)));
   private day = Number.NaN;
-  private seen = new Set<string>();
+  /**
+   * Today's feed/client pairs: service → view path → feed id (hosted) or quick hash
+   * (individual). Nested rather than one joined string, so a hit hashes no new string: the
+   * path and service are the memoised instances, whose hashes V8 keeps.
+   */
+  private seen = new Map<string, Map<string, Set<string | number>>>();
+  private size = 0;
   private keys?: { secret: string; windows: WindowKeys };
 
   constructor(private readonly now: () => number) {}
 
-  /** True the first time this isolate sees `key` today, while it has room for it. */
-  private first(day: number, key: string): boolean {
+  /** True the first time this isolate sees the pair today, while it has room for it. */
+  private first(day: number, service: string, path: string, client: string | number): boolean {
     if (day !== this.day) {
       this.day = day;
-      this.seen = new Set();
+      this.seen = new Map();
+      this.size = 0;
     }
-    if (this.seen.has(key) || this.seen.size >= SEEN_LIMIT) return false;
-    this.seen.add(key);
+    let paths = this.seen.get(service);
+    if (!paths) {
+      paths = new Map();
+      this.seen.set(service, paths);
+    }
+    let clients = paths.get(path);
+    if (!clients) {
+      clients = new Set();
+      paths.set(path, clients);
+    }
+    if (clients.has(client) || this.size >= SEEN_LIMIT) return false;
+    clients.add(client);
+    this.size++;
     return true;
   }
 
@@ -77,13 +95,13 @@ export class SubscriberCounter {
     if (!path) return;
     const day = dayOf(this.now());
     if (who.kind === "hosted") {
-      if (!this.first(day, `${path}\n${who.service}\n${who.feedId}`)) return;
+      if (!this.first(day, who.service, path, who.feedId)) return;
       const report = { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers };
       return logged(writeHosted(db, report));
     }
     const address = request.address() ?? "";
     const userAgent = request.userAgent ?? "";
-    if (!this.first(day, `${path}\n${who.service}\n${quickHash(`${address}\n${userAgent}`)}`)) return;
+    if (!this.first(day, who.service, path, quickHash(`${address}\n${userAgent}`))) return;
     return logged(this.client(day, path, who.service, address, userAgent, db, secret));
   }
 
