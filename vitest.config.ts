@@ -30,7 +30,14 @@ export default defineConfig(async () => ({
       },
       {
         // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.
-        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 },
+        // One file at a time: each starts `wrangler dev`, whose build rewrites src/generated/.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -8,10 +8,17 @@ import type { FeedDeps } from "./http/feed-route.js";
 import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
 import { Pipeline, type PipelineOptions } from "./http/pipeline.js";
 import { notFound, onError } from "./http/problem.js";
+import { countRequest, countSubscribers, SubscriberCounter } from "./stats/middleware.js";
+import { statsRoutes } from "./stats/routes.js";
 
 export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
   const pipeline = new Pipeline(deps, options);
   const app = new Hono<AppEnv>();
+  // Subscriber counts (src/stats/): one counter sees every answer, the hit path's (below) and
+  // the app's (this middleware, first); /stats precedes the public headers.
+  const counter = new SubscriberCounter(deps.now);
+  app.use(countSubscribers(counter));
+  app.route("/", statsRoutes(deps.now));
   app.use(noSniff, corsHeaders, allowedMethods, urlLength, async (c, next) => {
     c.set("site", siteConfig(c.env));
     await next();
@@ -32,7 +39,9 @@ export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
       } catch {
         hit = undefined;
       }
-      return hit ?? app.fetch(request, env, ctx);
+      if (!hit) return app.fetch(request, env, ctx);
+      countRequest(counter, request, hit.status, env, ctx);
+      return hit;
     },
   };
 }

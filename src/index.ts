@@ -3,6 +3,7 @@
 import { createApp } from "./app.js";
 import { siteConfig } from "./config.js";
 import index from "./generated/content-index.js";
+import { statsCron } from "./stats/store.js";
 import { bundledStore, configuredStore } from "./store/configured.js";
 import type { ArticleStore } from "./store/store.js";
 import { publishChanges } from "./websub/publish.js";
@@ -54,5 +55,7 @@ export default {
         siteConfig(env),
       ),
     );
+    // Subscriber stats: finished weeks folded into counts, rows past the retention pruned.
+    ctx.waitUntil(statsCron(env, Date.now()));
   },
 } satisfies ExportedHandler<Env>;

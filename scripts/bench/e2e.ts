@@ -1,7 +1,8 @@
 // `npm run bench:e2e`: the Worker end to end in workerd, against a Worker that returns the
 // same bytes as constant strings, both loaded over HTTP by wrk on 127.0.0.1 in interleaved
 // rounds (A, B, then B, A, …). Reports requests per second and the ratio for a cache hit and
-// a 304 of each view; writes bench-results/e2e.json. Bounded: about 2 minutes.
+// a 304 of each view, and a hit with subscriber counting on against off (issue 19); writes
+// bench-results/e2e.json. Bounded: about 2 minutes.
 import { type SpawnOptions, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -21,8 +22,21 @@ const ROUNDS = Number(process.env.E2E_ROUNDS ?? 3);
 const SECONDS = Number(process.env.E2E_SECONDS ?? 2);
 const CONNECTIONS = 4;
 /** Within this project's port range. */
-const PORTS = { ours: Number(process.env.E2E_PORT ?? 8821), constant: Number(process.env.E2E_PORT ?? 8821) + 1 };
-const RESULTS = path.join(ROOT, "bench-results", "e2e.json");
+const PORTS = {
+  ours: Number(process.env.E2E_PORT ?? 8821),
+  constant: Number(process.env.E2E_PORT ?? 8821) + 1,
+  counting: Number(process.env.E2E_PORT ?? 8821) + 2,
+};
+/** E2E_STATS_ONLY=1: only the subscriber-counting cells (ours with STATS_TOKEN against ours without). */
+const STATS_ONLY = process.env.E2E_STATS_ONLY === "1";
+const RESULTS = path.join(ROOT, "bench-results", STATS_ONLY ? "e2e-stats.json" : "e2e.json");
+/** Counting may cost a hit at most this much throughput (issue 19). */
+const STATS_TARGET = 0.95;
+/** A hosted reader (one in-memory check per hit) and a desktop one (a quick hash per hit). */
+const READERS = {
+  "hosted (Feedly)": "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 462 subscribers; )",
+  "individual (newsboat)": "Newsboat/2.36.0 (Linux x86_64)",
+} as const;
 const TARGET = 0.8;
 
 const log = (message: string) => console.error(`[bench:e2e] ${message}`);
@@ -196,6 +210,52 @@ function print(cells: Cell[]) {
   );
 }
 
+interface StatsCell {
+  reader: string;
+  offRps: number[];
+  onRps: number[];
+  ratios: number[];
+}
+
+/** A hit of the main feed as one reader, counting off (ours) and on (counting), rounds interleaved. */
+async function measureStats(ours: Served, counting: Served): Promise<StatsCell[]> {
+  const cells: StatsCell[] = [];
+  for (const [reader, ua] of Object.entries(READERS)) {
+    const headers = { "User-Agent": ua, "CF-Connecting-IP": "198.51.100.7" };
+    for (const server of [ours, counting])
+      for (let i = 0; i < 3; i++) await (await fetch(`${server.url}/feed.json`, { headers })).arrayBuffer();
+    const cell: StatsCell = { reader, offRps: [], onRps: [], ratios: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [counting, ours] : [ours, counting];
+      const rates = new Map<Served, number>();
+      for (const server of order) rates.set(server, await wrk(`${server.url}/feed.json`, headers));
+      const off = rates.get(ours) as number;
+      const on = rates.get(counting) as number;
+      cell.offRps.push(off);
+      cell.onRps.push(on);
+      cell.ratios.push(on / off);
+    }
+    cells.push(cell);
+  }
+  return cells;
+}
+
+function printStats(cells: StatsCell[]) {
+  const rows = cells.map((c) => {
+    const ratio = median(c.ratios);
+    const spread = `${Math.min(...c.ratios).toFixed(2)}–${Math.max(...c.ratios).toFixed(2)}`;
+    return `| ${c.reader.padEnd(24)} | ${median(c.offRps).toFixed(0).padStart(8)} | ${median(c.onRps).toFixed(0).padStart(8)} | ${ratio.toFixed(2)}× ${ratio >= STATS_TARGET ? "ok" : "BELOW"} | ${spread} |`;
+  });
+  console.log(
+    [
+      `\nSubscriber counting, a hit of /feed.json: ours with STATS_TOKEN (D1 stubbed) against ours without; target ≥ ${STATS_TARGET}×`,
+      "| reader                   | off      | on       | ratio (median) | spread |",
+      "| ------------------------ | -------- | -------- | -------------- | ------ |",
+      ...rows,
+    ].join("\n"),
+  );
+}
+
 async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), "feed-bench-e2e-"));
   const served: Served[] = [];
@@ -214,16 +274,28 @@ async function main() {
       compatibility,
     );
     served.push(constant);
+    const counting = await serveWorkerd(
+      { file: script },
+      path.join(work, "counting"),
+      PORTS.counting,
+      { ...vars, STATS_TOKEN: "bench-stats-token-0123456789abcdef" },
+      compatibility,
+      { d1Stub: true },
+    );
+    served.push(counting);
     const cells: Cell[] = [];
-    for (const view of list) {
+    for (const view of STATS_ONLY ? [] : list) {
       for (const kind of ["hit", "304"] as const) {
         log(`${view.name}, ${kind}`);
         cells.push(await measureCell(ours, constant, view, kind));
       }
     }
-    print(cells);
+    log("subscriber counting on and off");
+    const stats = await measureStats(ours, counting);
+    if (!STATS_ONLY) print(cells);
+    printStats(stats);
     await mkdir(path.dirname(RESULTS), { recursive: true });
-    const summary = { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, records: RECORDS, cells };
+    const summary = { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, records: RECORDS, cells, stats };
     await writeFile(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
     log(`wrote ${path.relative(ROOT, RESULTS)}`);
   } finally {

@@ -35,15 +35,21 @@ function workerdBinary(): string {
 }
 
 /** A workerd config: the script under test and a Cache API service where every lookup misses. */
-function capnpConfig(port: number, vars: WorkerVars, compatibility: Compatibility): string {
-  const bindings = Object.entries(vars)
-    .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(String(value))})`)
-    .join(", ");
+function capnpConfig(port: number, vars: WorkerVars, compatibility: Compatibility, d1Stub = false): string {
+  const texts = Object.entries(vars).map(
+    ([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(String(value))})`,
+  );
+  const bindings = [...texts, ...(d1Stub ? ['(name = "DB", wrapped = (moduleName = "bench:d1-stub"))'] : [])].join(
+    ", ",
+  );
+  const extensions = d1Stub
+    ? '\n  extensions = [(modules = [(name = "bench:d1-stub", esModule = embed "d1-stub.js", internal = true)])],'
+    : "";
   const flags = compatibility.flags.map((flag) => JSON.stringify(flag)).join(", ");
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "main", worker = .main), (name = "cache", worker = .cache)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],${extensions}
 );
 const main :Workerd.Worker = (
   modules = [(name = "index.js", esModule = embed "index.js")],
@@ -70,6 +76,17 @@ const MISS_CACHE = `export default {
     return new Response(null, { status: request.method === "PUT" ? 204 : 404 });
   },
 };
+`;
+
+/**
+ * A D1 binding that accepts every write and reads nothing, for the subscriber-count cells:
+ * raw workerd has no D1, and a hit's cost is what is measured (a count's write happens once
+ * per feed, client and day, after the response).
+ */
+const D1_STUB = `export default function () {
+  const statement = { bind: () => statement, run: async () => ({ success: true, results: [] }) };
+  return { prepare: () => statement, batch: async (list) => list.map(() => ({ success: true, results: [] })) };
+}
 `;
 
 /** An empty Worker: the baseline of process start-up, config parsing and one request. */
@@ -145,13 +162,15 @@ export async function serveWorkerd(
   port: number,
   vars: WorkerVars,
   compatibility: Compatibility,
+  options: { d1Stub?: boolean } = {},
 ): Promise<Served> {
   await mkdir(dir, { recursive: true });
   const entry = path.join(dir, "index.js");
   if ("file" in script) await copyFile(script.file, entry);
   else await writeFile(entry, script.source);
   await writeFile(path.join(dir, "cache.js"), MISS_CACHE);
-  await writeFile(path.join(dir, "config.capnp"), capnpConfig(port, vars, compatibility));
+  if (options.d1Stub) await writeFile(path.join(dir, "d1-stub.js"), D1_STUB);
+  await writeFile(path.join(dir, "config.capnp"), capnpConfig(port, vars, compatibility, options.d1Stub));
   const child = spawn(workerdBinary(), ["serve", path.join(dir, "config.capnp")], { stdio: "ignore" });
   const stop = async () => {
     child.kill();

@@ -38,6 +38,7 @@ const COMMANDS: [string, string[]][] = [
   ["check", ["npm", "run", "-s", "check", "--", "--help"]],
   ["bench", ["npm", "run", "-s", "bench", "--", "--help"]],
   ["bench:e2e", ["npm", "run", "-s", "bench:e2e", "--", "--help"]],
+  ["bench:stats", ["npm", "run", "-s", "bench:stats", "--", "--help"]],
   ["corpus", ["npm", "run", "-s", "corpus", "--", "--help"]],
   ["load", ["npm", "run", "-s", "load", "--", "--help"]],
   ["content:push", ["npm", "run", "-s", "content:push", "--", "--help"]],
