@@ -163,7 +163,9 @@ const optionalText = (max: number) =>
 function normalisedUrl(raw: string): string | undefined {
   if (raw.length > LIMITS.url || !URL.canParse(raw)) return undefined;
   const url = new URL(raw);
-  return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  // Percent-encoding can lengthen the href past the cap the schema checks it against.
+  const valid = (url.protocol === "http:" || url.protocol === "https:") && url.href.length <= LIMITS.url;
+  return valid ? url.href : undefined;
 }
 
 const rawUrl = fc.oneof(
