@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const PORT = 8797;
+const PORT = Number(process.env.READABLE_TEST_PORT ?? 8797);
 const BASE = `http://127.0.0.1:${PORT}`;
 let server: ChildProcess;
 let browser: Browser;
