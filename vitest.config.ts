@@ -30,7 +30,7 @@ export default defineConfig(async () => ({
       },
       {
         // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.
-        // One file at a time: each starts `wrangler dev`, whose build rewrites src/generated/.
+        // One file at a time: each starts `wrangler dev`, whose build rewrites .generated/.
         test: {
           name: "browser",
           environment: "node",

@@ -43,7 +43,7 @@ const SEED = "1";
 // overwrite each other's corpora and bundles.
 const WORK = path.resolve(process.env.BENCH_WORK ?? path.join(ROOT, ".cache", "bench"));
 const RESULTS = path.join(ROOT, "bench-results", "bench.json");
-const LIVE_INDEX = path.join(ROOT, "src", "generated", "content-index.js");
+const GENERATED = path.join(ROOT, ".generated");
 const STARTUP_RUNS = 3;
 const MIB = 2 ** 20;
 const LIMIT_BUNDLE_BYTES = 64 * MIB;
@@ -217,17 +217,15 @@ interface BundleRow {
 
 /**
  * A private copy of the Worker (src/, wrangler.toml without [build]) with the index of N in
- * src/generated. Swapping the live src/generated/content-index.js does not work in a shared
- * checkout: a running `wrangler dev` watches src/ and rebuilds content/ over it within a second.
+ * .generated/. Swapping the live .generated/content-index.js does not work in a shared
+ * checkout: a running `wrangler dev` rebuilds content/ over it on the next edit.
  */
 async function stageWorker(indexFile: string): Promise<string> {
   const dir = path.join(WORK, "worker");
   await rm(dir, { recursive: true, force: true });
-  await cp(path.join(ROOT, "src"), path.join(dir, "src"), {
-    recursive: true,
-    filter: (source) => source !== LIVE_INDEX,
-  });
-  await copyFile(indexFile, path.join(dir, "src", "generated", "content-index.js"));
+  await cp(path.join(ROOT, "src"), path.join(dir, "src"), { recursive: true });
+  await cp(GENERATED, path.join(dir, ".generated"), { recursive: true });
+  await copyFile(indexFile, path.join(dir, ".generated", "content-index.js"));
   // The index is given; wrangler must not rebuild it from content/.
   const toml = await readFile(path.join(ROOT, "wrangler.toml"), "utf8");
   await writeFile(path.join(dir, "wrangler.toml"), toml.replace(/^\[build\][\s\S]*?(?=^\[)/m, ""));

@@ -15,11 +15,11 @@ import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.
 
 const USAGE = `usage: npm run build    (tsx scripts/build.ts)
        npm run check    (tsx scripts/build.ts --check: validate only, write nothing)
-Compiles content/ into src/generated/content-index.js, after checking every environment's
+Compiles content/ into .generated/content-index.js, after checking every environment's
 [vars] in wrangler.toml. wrangler dev and wrangler deploy run it first.
 Environment:
   CONTENT_DIR      the records (default: content)
-  INDEX_OUT        the compiled index (default: src/generated/content-index.js)
+  INDEX_OUT        the compiled index (default: .generated/content-index.js)
   STORE            bundled | d1, overriding wrangler.toml
   CLOUDFLARE_ENV   the wrangler environment whose STORE applies, e.g. production
   WRANGLER_TOML    the wrangler config to read (default: wrangler.toml)`;
@@ -31,7 +31,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? "content");
-const outFile = path.resolve(root, process.env.INDEX_OUT ?? "src/generated/content-index.js");
+const outFile = path.resolve(root, process.env.INDEX_OUT ?? ".generated/content-index.js");
 const configName = process.env.WRANGLER_TOML ?? "wrangler.toml";
 const wrangler = readWranglerConfig(path.resolve(root, configName));
 checkSettings();
@@ -93,7 +93,7 @@ if (previous !== module) {
 // The <feed-list> script that /embed.js serves, minified and versioned.
 const embedVersion = await buildEmbedScript(
   path.join(root, "src/embed/feed-list.js"),
-  path.join(root, "src/generated/embed-script.js"),
+  path.join(root, ".generated/embed-script.js"),
 );
 
 const scheduled = index.articles.filter((article) => article.publishedMs > Date.now()).length;

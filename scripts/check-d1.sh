@@ -62,7 +62,7 @@ stop
 
 npm run -s content:push
 STORE=d1 serve --var STORE:d1
-index_bytes=$(wc -c <src/generated/content-index.js)
+index_bytes=$(wc -c <.generated/content-index.js)
 fetch_all "$work/d1"
 stop
 npm run -s build >/dev/null # the bundled index back, as the checkout had it

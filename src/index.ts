@@ -1,8 +1,9 @@
 // The Worker: the app over the configured store (the bundled index, or D1) and the real
 // clock, and the Cron Trigger that tells the WebSub hub which feeds changed.
+
+import index from "../.generated/content-index.js";
 import { createApp } from "./app.js";
 import { siteConfig } from "./config.js";
-import index from "./generated/content-index.js";
 import { statsCron } from "./stats/store.js";
 import { bundledStore, configuredStore } from "./store/configured.js";
 import type { ArticleStore } from "./store/store.js";

@@ -1,8 +1,8 @@
 // The three feed endpoints over the real content, read back with independent parsers,
 // at a fixed clock: the content's scheduled articles stay in the future whatever the date.
 import { describe, expect, inject, it } from "vitest";
+import index from "../.generated/content-index.js";
 import type { Article } from "../src/content/article.js";
-import index from "../src/generated/content-index.js";
 import { BundledStore } from "../src/store/bundled.js";
 import { appOver, ORIGIN, worker } from "./support/app.js";
 import { checkJsonFeed, type JsonFeedItem } from "./support/jsonfeed-schema.js";

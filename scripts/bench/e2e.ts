@@ -67,7 +67,8 @@ async function bundle(work: string): Promise<string> {
   await run("npx", ["tsx", "scripts/build.ts"], { env: { ...process.env, CONTENT_DIR: content, INDEX_OUT: index } });
   const stage = path.join(work, "worker");
   await cp(path.join(ROOT, "src"), path.join(stage, "src"), { recursive: true });
-  await cp(index, path.join(stage, "src", "generated", "content-index.js"));
+  await cp(path.join(ROOT, ".generated"), path.join(stage, ".generated"), { recursive: true });
+  await cp(index, path.join(stage, ".generated", "content-index.js"));
   const toml = await readFile(path.join(ROOT, "wrangler.toml"), "utf8");
   // The index is given; wrangler must not rebuild it from content/.
   await writeFile(path.join(stage, "wrangler.toml"), toml.replace(/^\[build\][\s\S]*?(?=^\[)/m, ""));

@@ -1,8 +1,9 @@
 // What counting costs one cache hit in CPU, in process: the app's fetch, the body read and
 // the waitUntil work it queued (the counting itself), timed together, requests alternating
 // between an env without STATS_TOKEN and one with it (over a D1 stub that counts writes).
+
+import index from "../../.generated/content-index.js";
 import { createApp } from "../../src/app.js";
-import index from "../../src/generated/content-index.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import { installCache, MapCache, stubContext, summarize, workerEnv, workerVars } from "./runtime.js";
 

@@ -1,8 +1,8 @@
 // GET /embed.js and /embed.<version>.js: the <feed-list> element's script, built by
 // scripts/embed-script.ts. Bytes, ETag and headers are computed once per isolate.
 import type { Context, Hono } from "hono";
+import script from "../../.generated/embed-script.js";
 import type { AppEnv } from "../app-env.js";
-import script from "../generated/embed-script.js";
 import { isNotModified, strongEtag } from "../http/conditional.js";
 
 /** The address a host page keeps using: revalidated hourly, so a fix reaches every page within a day. */

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** Where a script that did run would write: every file's size and modification time. */
-const OUTPUTS = ["src/generated", "bench-results", ".cache/bench", ".wrangler/state"];
+const OUTPUTS = [".generated", "bench-results", ".cache/bench", ".wrangler/state"];
 
 function snapshot(): Map<string, string> {
   const seen = new Map<string, string>();

@@ -1,5 +1,5 @@
 // Types for the module that `npm run build` writes beside this file (not committed).
-import type { ContentIndex } from "../content/article.js";
+import type { ContentIndex } from "../src/content/article.js";
 
 declare const index: ContentIndex;
 export default index;
