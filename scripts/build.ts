@@ -58,7 +58,18 @@ function storeSetting(): "bundled" | "d1" {
 }
 
 const started = performance.now();
-const { index, problems, drafts } = await compileDirectory(contentDir, path.relative(root, contentDir) || ".");
+const { index, problems, warnings, drafts } = await compileDirectory(
+  contentDir,
+  path.relative(root, contentDir) || ".",
+);
+
+// Warnings do not stop the build; they print once, grouped under their file.
+let warnedFile = "";
+for (const warning of warnings) {
+  if (warning.file !== warnedFile) console.warn(`warning: ${warning.file}`);
+  warnedFile = warning.file;
+  console.warn(`  ${formatProblem({ ...warning, file: "line" }).replace(/^line: /, "")}`);
+}
 
 if (problems.length > 0) {
   for (const problem of problems) console.error(formatProblem(problem));

@@ -25,14 +25,21 @@ export interface Problem {
   /** The field path, e.g. `images[0].url`; empty for the file as a whole. */
   field: string;
   message: string;
+  /** A warning names a slip that does not stop the build (`--strict` makes it fail); absent, an error. */
+  severity?: "warning";
 }
+
+/** Reports a warning about the record being compiled; the caller adds the file. */
+export type Warn = (warning: { field: string; message: string; line?: number }) => void;
 
 export function formatProblem({ file, line, field, message }: Problem): string {
   const where = line === undefined ? file : `${file}:${line}`;
   return field ? `${where}: ${field}: ${message}` : `${where}: ${message}`;
 }
 
-export type ParsedRecord = { ok: true; article: Article | null } | { ok: false; problems: Problem[] };
+export type ParsedRecord =
+  | { ok: true; article: Article | null; warnings: Problem[] }
+  | { ok: false; problems: Problem[]; warnings: Problem[] };
 
 class RecordError extends Error {
   constructor(
@@ -131,6 +138,8 @@ function decode(bytes: Uint8Array): string {
  */
 export function parseRecord(file: string, id: string, bytes: Uint8Array): ParsedRecord {
   let yamlSource = "";
+  const warnings: Problem[] = [];
+  const warn: Warn = (warning) => warnings.push({ file, ...warning, severity: "warning" });
   try {
     if (bytes.byteLength > MAX_RECORD_BYTES) {
       throw new RecordError(`is larger than ${MAX_RECORD_BYTES} bytes`);
@@ -174,13 +183,13 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
       }));
       // In the order a writer reads the file (the sort is stable for equal lines).
       problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-      return { ok: false, problems };
+      return { ok: false, problems, warnings };
     }
-    if (!result.data.published) return { ok: true, article: null };
-    return { ok: true, article: normalise(id, result.data, parsed.content) };
+    if (!result.data.published) return { ok: true, article: null, warnings };
+    return { ok: true, article: normalise(id, result.data, parsed.content, warn), warnings };
   } catch (error) {
     if (error instanceof RecordError) {
-      return { ok: false, problems: [{ file, line: error.line, field: "", message: error.message }] };
+      return { ok: false, problems: [{ file, line: error.line, field: "", message: error.message }], warnings };
     }
     throw error;
   }
@@ -204,6 +213,8 @@ export async function sourceVersion(content: string, dir: string): Promise<strin
 export interface CompileResult {
   index: ContentIndex;
   problems: Problem[];
+  /** Slips that do not stop the build, in file order. */
+  warnings: Problem[];
   drafts: number;
 }
 
@@ -217,6 +228,7 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
     .map((entry) => entry.name)
     .sort();
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const articles: Article[] = [];
   const idsSeen = new Map<string, string>();
   const records: { file: string; id: string; full: string }[] = [];
@@ -253,6 +265,7 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
     const ahead = records[i + READ_AHEAD];
     if (ahead) reads.push(readFile(ahead.full));
     const parsed = parseRecord(record.file, record.id, bytes);
+    warnings.push(...parsed.warnings);
     if (!parsed.ok) problems.push(...parsed.problems);
     else if (parsed.article) articles.push(parsed.article);
     else drafts++;
@@ -261,5 +274,5 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
   articles.sort(compareArticles);
-  return { index: { version: contentVersion(articles), articles }, problems, drafts };
+  return { index: { version: contentVersion(articles), articles }, problems, warnings, drafts };
 }

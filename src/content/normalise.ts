@@ -1,5 +1,6 @@
 // A validated record becomes the compiled, format-neutral article.
 import type { Article, Image, Provider, RelatedArticle, Term } from "./article.js";
+import type { Warn } from "./compile.js";
 import { renderMarkdown } from "./markdown.js";
 import { imageMimeType } from "./mime.js";
 import type { ArticleRecord } from "./schema.js";
@@ -39,7 +40,8 @@ function topics(labels: readonly string[]): Term[] {
   return labels.map(term).filter((topic) => topic.slug !== "" && !seen.has(topic.slug) && seen.add(topic.slug));
 }
 
-export function normalise(id: string, record: ArticleRecord, body: string): Article {
+/** `warn` hears of what is shown differently from what the record says (nothing yet). */
+export function normalise(id: string, record: ArticleRecord, body: string, _warn: Warn = () => {}): Article {
   const url = (record.webUrl ?? record.originalUrl) as string;
   const published = toRfc3339(record.publishedDateTime);
   // Undefined members vanish when the index is serialised.

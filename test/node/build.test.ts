@@ -266,7 +266,7 @@ describe("a valid record", () => {
     const draft = parse(
       "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://e.com/a\npublished: false\n---\n",
     );
-    expect(draft).toEqual({ ok: true, article: null });
+    expect(draft).toEqual({ ok: true, article: null, warnings: [] });
   });
 
   // Hostile but valid bodies, each with the exact HTML the build must make of it.
