@@ -258,11 +258,13 @@ describe("a valid record", () => {
   it("drops `secured` and unknown fields, and skips drafts", () => {
     const secured = "c2VjcmV0LXBheWxvYWQ=";
     const result = parse(
-      `---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\nsecured: "${secured}"\neditorNote: hi\n---\n`,
+      `---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\nsecured: "${secured}"\ninternalMemo: hi\n---\n`,
     );
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result)).not.toContain(secured);
-    expect(JSON.stringify(result)).not.toContain("editorNote");
+    // The unknown field is dropped from the article, and named in a warning.
+    expect(JSON.stringify(result.ok && result.article)).not.toContain("internalMemo");
+    expect(result.warnings.map(formatProblem)).toEqual(["content/x.md:6: internalMemo: unknown field (ignored)"]);
     const draft = parse(
       "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://e.com/a\npublished: false\n---\n",
     );
