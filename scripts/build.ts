@@ -5,7 +5,8 @@
 // With STORE = "d1" (the environment's [vars], or STORE in the process environment) the
 // Worker reads articles from D1, so the index it bundles carries none: a corpus past the
 // bundle's limits still deploys. `npm run content:push` writes them to D1.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContentIndex } from "../src/content/article.js";
@@ -63,8 +64,62 @@ const strict = process.argv.includes("--strict");
  */
 const dev = process.env.WRANGLER_COMMAND === "dev" && !process.argv.includes("--check");
 const wrangler = readWranglerConfig(path.resolve(root, configName));
+
+/** The <feed-list> script that /embed.js serves, minified and versioned. */
+const embedScript = () =>
+  buildEmbedScript(path.join(root, "src/embed/feed-list.js"), path.join(root, ".generated/embed-script.js"));
+
+/**
+ * wrangler dev (4.86) runs the custom build twice at start: once before it bundles, once
+ * when its file watcher is ready. The second finds the same inputs and does nothing, so a
+ * start builds once and prints its problems once. Only in dev: a deploy always builds.
+ */
+const stampFile = path.join(path.dirname(outFile), "build-inputs.txt");
+const inputs = dev ? await devInputs() : undefined;
+// Any other build may write other outputs (another CONTENT_DIR, STORE): the next dev start builds.
+if (!dev && !process.argv.includes("--check")) await rm(stampFile, { force: true });
+if (inputs?.unchanged) {
+  console.log("inputs unchanged since the build that just ran: nothing to do");
+  process.exit(0);
+}
 await checkSettings();
 const store = storeSetting();
+
+/** A fingerprint of everything the build reads (names, sizes, times), kept beside its output. */
+async function devInputs(): Promise<{ unchanged: boolean; record: () => Promise<void> }> {
+  const hash = createHash("sha256").update(
+    JSON.stringify([
+      process.argv.slice(2),
+      contentDir,
+      outFile,
+      process.env.STORE,
+      process.env.CLOUDFLARE_ENV,
+      configName,
+    ]),
+  );
+  for (const dir of [contentDir, path.join(root, "src"), path.join(root, "scripts")]) {
+    const names = (await readdir(dir, { recursive: true }).catch(() => [])).sort();
+    for (const name of names) {
+      const stats = await lstat(path.join(dir, name)).catch(() => undefined);
+      hash.update(`${dir}/${name} ${stats?.size} ${stats?.mtimeMs}\n`);
+    }
+  }
+  const config = await lstat(path.resolve(root, configName)).catch(() => undefined);
+  const stamp = hash.update(`${config?.size} ${config?.mtimeMs}`).digest("hex");
+  const outputs = await Promise.all(
+    [outFile, problemsFile].map((file) =>
+      lstat(file).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  const previous = await readFile(stampFile, "utf8").catch(() => "");
+  return {
+    unchanged: previous === stamp && outputs.every(Boolean),
+    record: () => writeFile(stampFile, stamp),
+  };
+}
 
 /** Stops the build: in dev, as a page the Worker serves; anywhere else, with exit code 1. */
 async function fail(problems: readonly Problem[], summary: string): Promise<never> {
@@ -77,6 +132,8 @@ async function fail(problems: readonly Problem[], summary: string): Promise<neve
   // The Worker must still bundle: the last good index stays; with none yet, an empty one.
   const previous = await readFile(outFile, "utf8").catch(() => undefined);
   if (previous === undefined) await writeModule(outFile, generated({ version: "build-failed", articles: [] }));
+  await embedScript();
+  await inputs?.record();
   console.error(`\nbuild failed: ${summary}; wrangler dev answers every request with this list until it is fixed`);
   process.exit(0);
 }
@@ -142,14 +199,10 @@ const bundled: ContentIndex =
     : { ...index, version: await sourceVersion(index.version, path.join(root, "src")) };
 
 await writeModule(outFile, generated(bundled));
+const embedVersion = await embedScript();
 // Last, so that the dev server shows the service again only once everything is written.
 await writeModule(problemsFile, generated([]));
-
-// The <feed-list> script that /embed.js serves, minified and versioned.
-const embedVersion = await buildEmbedScript(
-  path.join(root, "src/embed/feed-list.js"),
-  path.join(root, ".generated/embed-script.js"),
-);
+await inputs?.record();
 
 const scheduled = index.articles.filter((article) => article.publishedMs > Date.now()).length;
 const counts = `${index.articles.length} articles (${scheduled} scheduled, ${drafts} drafts left out)`;
