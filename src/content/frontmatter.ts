@@ -89,11 +89,11 @@ export function lineOf(node: { range?: readonly number[] | null }, lineCounter: 
   return start === undefined ? undefined : lineCounter.linePos(start).line;
 }
 
-/** A tag as the writer spelt it: `!!binary` for the YAML namespace, else as resolved. */
-function writtenTag(tag: string): string {
-  const core = "tag:yaml.org,2002:";
-  if (tag.startsWith(core)) return `!!${tag.slice(core.length)}`;
-  return tag.startsWith("!") ? tag : `!<${tag}>`;
+/** A tag as the writer spelt it: the last `!` token before the value on its line. */
+function writtenTag(source: string, node: { tag?: string; range?: readonly number[] | null }): string {
+  const start = node.range?.[0] ?? 0;
+  const before = source.slice(source.lastIndexOf("\n", start - 1) + 1, start);
+  return before.match(/(![^\s]*)\s*$/)?.[1] ?? String(node.tag);
 }
 
 /**
@@ -126,7 +126,7 @@ export function parseYamlDocument(source: string, lineCounter: LineCounter): Doc
     }
     if (node.tag) {
       throw new YamlProblem(
-        `YAML tags (${writtenTag(node.tag)}) are not allowed: write a plain or quoted value`,
+        `YAML tags (${writtenTag(source, node)}) are not allowed: write a plain or quoted value`,
         lineOf(node, lineCounter),
       );
     }
