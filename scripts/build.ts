@@ -165,9 +165,14 @@ function storeSetting(): "bundled" | "d1" {
 }
 
 const started = performance.now();
-const { index, problems, warnings, drafts } = await compileDirectory(
-  contentDir,
-  path.relative(root, contentDir) || ".",
+const shownDir = path.relative(root, contentDir) || ".";
+// Records never throw (each failure is a problem); a folder that cannot be listed is one too.
+const { index, problems, warnings, drafts } = await compileDirectory(contentDir, shownDir).catch(
+  (error: NodeJS.ErrnoException) =>
+    fail(
+      [{ file: shownDir, field: "", message: `the content folder cannot be read (${error.code ?? error.message})` }],
+      "no content folder",
+    ),
 );
 
 // Warnings do not stop the build; they print once, grouped under their file.
