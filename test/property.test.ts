@@ -316,7 +316,7 @@ function expectedOf({ id, record, contentHtml }: Case) {
     publishedMs: Date.parse(published),
     summary: record.excerpt?.trim() || undefined,
     contentHtml,
-    provider: record.provider?.name.trim(),
+    provider: record.provider?.name?.trim(),
     // Every label a feed may show as a category or tag (repeats of one slug are merged).
     labels: new Set(
       [record.category, ...(record.topics ?? [])].filter((label) => label !== undefined).map((l) => l.trim()),
