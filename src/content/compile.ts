@@ -6,11 +6,11 @@ import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises
 import path from "node:path";
 import { type Document, isMap, isNode, isScalar, type LineCounter } from "yaml";
 import type { z } from "zod";
-import { compareArticles } from "../feed/select.js";
 import type { Article, ContentIndex } from "./article.js";
 import { type UnknownField, unknownFields } from "./fields.js";
 import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js";
 import { normalise } from "./normalise.js";
+import { compareArticles } from "./order.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
 
 /** A file larger than this is not a news record; it is rejected before parsing. */
