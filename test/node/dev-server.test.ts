@@ -3,7 +3,7 @@
 // serves the service again when the record is fixed. Runs the real wrangler dev on a copy
 // of the project, so the project's own .generated/ is left alone.
 import { type ChildProcess, spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -117,7 +117,9 @@ describe("wrangler dev with a broken record", () => {
 
   it("serves the feeds again once the record is fixed, after one build", async () => {
     const before = log.split("Running: npm run build").length;
-    await writeFile(path.join(project, "content/999_broken.md"), FIXED);
+    // One atomic save, as editors do: a plain write can reach the watcher as two changes.
+    await writeFile(path.join(project, "fixed.tmp"), FIXED);
+    await rename(path.join(project, "fixed.tmp"), path.join(project, "content/999_broken.md"));
     const feed = await until("a served feed", Date.now() + 60_000, async () => {
       const { response, body } = await timed(`${base}/feed.json`);
       return response.status === 200 ? body : undefined;
