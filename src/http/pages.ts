@@ -90,7 +90,7 @@ ${section("category")}`,
 
 function termRow(site: SiteConfig, row: TermSummary) {
   const path = scopePath(row.kind, row.slug);
-  return html`<tr><td><a href="${site.origin}${path}/">${row.label}</a></td><td>${row.count}</td><td class="newest">${day(row.newest)}</td><td>${feedLinks(site, path)}</td></tr>\n`;
+  return html`<tr><td><a href="${site.origin}${path}/">${row.label}</a></td><td class="count">${row.count}</td><td class="newest">${day(row.newest)}</td><td>${feedLinks(site, path)}</td></tr>\n`;
 }
 
 /** A topic's, provider's or category's page, rendered on a cache miss. */
