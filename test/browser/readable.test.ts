@@ -127,7 +127,8 @@ describe("on a phone and a desktop", () => {
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
         }));
-        await tab.screenshot({ path: `${OUTPUT}/${name}-${width}.png`, fullPage: true });
+        await tab.screenshot({ path: `${OUTPUT}/${name}-${width}.png` });
+        await tab.screenshot({ path: `${OUTPUT}/${name}-${width}-full.png`, fullPage: true });
         expect(scrollWidth, `${path} at ${width} px`).toBeLessThanOrEqual(innerWidth);
       }
       await context.close();
