@@ -3,6 +3,7 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Article } from "../content/article.js";
+import { utcDay } from "../dates.js";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -28,7 +29,7 @@ export function text(page: Html): string {
 }
 
 /** The day of an RFC 3339 time, as the pages show it. */
-export const day = (rfc3339: string | undefined) => (rfc3339 ? rfc3339.slice(0, 10) : "—");
+export const day = (rfc3339: string | undefined) => (rfc3339 ? utcDay(Date.parse(rfc3339)) : "—");
 
 export function layout(shell: Shell, title: string, body: Html, alternates: readonly Alternate[] = []) {
   return html`<!doctype html>

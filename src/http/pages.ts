@@ -4,7 +4,7 @@ import { html } from "hono/html";
 import type { SiteConfig } from "../config.js";
 import { embedSnippet } from "../embed/snippet.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import type { TermKind, TermSummary } from "../feed/select.js";
+import type { TermKind, TermSummary } from "../store/store.js";
 import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";

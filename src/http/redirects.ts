@@ -2,7 +2,7 @@
 // a term without its trailing slash, a slug in another case. Pure: what to redirect to;
 // whether a term exists is the pipeline's question, asked only on the way to a 404.
 import { slugify } from "../content/slug.js";
-import type { TermKind } from "../feed/select.js";
+import type { TermKind } from "../store/store.js";
 import { KIND_PATHS, parseRoute } from "./route.js";
 
 /**

@@ -8,6 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PORT = Number(process.env.READABLE_TEST_PORT ?? 8797);
 const BASE = `http://127.0.0.1:${PORT}`;
+/** What the tests read inside the page (these files compile without the DOM library). */
+interface InPage {
+  document: { documentElement: { scrollWidth: number } };
+  innerWidth: number;
+  getSelection(): unknown;
+  navigator: { clipboard: { readText(): Promise<string> } };
+}
+
 /** Screenshots for a person to review; gitignored. */
 const OUTPUT = "test-output";
 let server: ChildProcess;
@@ -124,8 +132,8 @@ describe("on a phone and a desktop", () => {
         const response = await tab.goto(`${BASE}${path}`);
         expect(response?.headers()["content-type"], path).toBe("text/html; charset=utf-8");
         const { scrollWidth, innerWidth } = await tab.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          innerWidth: window.innerWidth,
+          scrollWidth: (globalThis as unknown as InPage).document.documentElement.scrollWidth,
+          innerWidth: (globalThis as unknown as InPage).innerWidth,
         }));
         await tab.screenshot({ path: `${OUTPUT}/${name}-${width}.png` });
         await tab.screenshot({ path: `${OUTPUT}/${name}-${width}-full.png`, fullPage: true });
@@ -157,11 +165,15 @@ describe("on a phone and a desktop", () => {
     const button = tab.locator("#feeds button.copy").first();
     await expect(button.isVisible()).resolves.toBe(true);
     await button.click();
-    await expect(tab.evaluate(() => navigator.clipboard.readText())).resolves.toBe(`${BASE}/rss.xml`);
+    await expect(tab.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText())).resolves.toBe(
+      `${BASE}/rss.xml`,
+    );
     await expect(button.textContent()).resolves.toBe("Copied");
     // Without the script: no button, and one click on the address selects all of it.
     await tab.locator("#feeds code.url").first().click();
-    await expect(tab.evaluate(() => String(window.getSelection()))).resolves.toBe(`${BASE}/rss.xml`);
+    await expect(tab.evaluate(() => String((globalThis as unknown as InPage).getSelection()))).resolves.toBe(
+      `${BASE}/rss.xml`,
+    );
     await context.close();
     const noScript = await browser.newContext({ javaScriptEnabled: false });
     const plain = await noScript.newPage();
