@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { fold, textTokens, words, wordTokens } from "./tokens.js";
+
+describe("keyword tokens", () => {
+  it.each([
+    ["Quantum AI", ["quantum", "ai"]],
+    ["Énergie NUCLÉAIRE à Zürich", ["energie", "nucleaire", "a", "zurich"]],
+    ["Straße", ["strasse"]],
+    ["ｆｕｌｌ-width", ["full", "width"]],
+    ["Москва́ Ёлка", ["москва", "елка"]],
+    ["Ελλάδα", ["ελλαδα"]],
+    ["AI人工智能 news", ["ai", "人工智能", "news"]],
+    ["ガーデン", ["ガーデン"]],
+    ["한국어 뉴스", ["한국어", "뉴스"]],
+    ["हिन्दी समाचार", ["हिन्दी", "समाचार"]],
+    ["e=mc² 2026", ["e", "mc2", "2026"]],
+    ["  --  ", []],
+  ])("%s → %j", (text, expected) => {
+    expect(words(text)).toEqual(expected);
+  });
+
+  it("splits unspaced words into bigrams, single characters alone", () => {
+    expect(wordTokens("人工智能")).toEqual(["人工", "工智", "智能"]);
+    expect(wordTokens("猫")).toEqual(["猫"]);
+    expect(wordTokens("quantum")).toEqual(["quantum"]);
+  });
+
+  it("indexes a text under its distinct tokens, sorted", () => {
+    expect(textTokens("AI and ai: 量子 AI")).toEqual(["ai", "and", "量子"]);
+  });
+
+  it("folds the same text the same way however it is composed", () => {
+    expect(fold("e\u0301")).toBe(fold("\u00e9"));
+  });
+});
