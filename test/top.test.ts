@@ -28,7 +28,7 @@ const records = (): Article[] => [
   article({ id: "t9", ...at(NOW - 40 * DAY), quality: 100 }),
 ];
 
-type Fetch = (path: string) => Promise<Response>;
+type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
 async function top(fetchFeed: Fetch, path: string) {
   const response = await fetchFeed(path);
@@ -100,6 +100,16 @@ for (const kind of STORE_KINDS) {
       const mainAtom = readAtom(await (await fetchFeed("/atom.xml?limit=100")).text());
       const topAtom = readAtom(await (await fetchFeed("/top/atom.xml")).text());
       for (const entry of topAtom.items) expect(mainAtom.items.map((item) => item.id)).toContain(entry.id);
+    });
+
+    it("opens in a browser as the readable view, cached apart", async () => {
+      const fetchFeed = storeApp(kind, records());
+      const headers = { Accept: "text/html", "Sec-Fetch-Dest": "document" };
+      const page = await fetchFeed("/top/rss.xml", { headers });
+      expect(page.status).toBe(200);
+      expect(page.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+      expect(await page.text()).toContain("Top articles of the last 7 days");
+      expect((await fetchFeed("/top/rss.xml")).headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
     });
 
     it("names one view by one key: the default window is left out", async () => {
