@@ -32,7 +32,7 @@ const VOCABULARY = ["Quantum", "quantum", "Énergie", "ENERGIE", "量子计算",
 const text = fc.subarray(VOCABULARY, { maxLength: 4 }).map((words) => words.join(" "));
 
 /** Query words as the route hands them over (folded); some match nothing, some are bigrams of longer words. */
-const WORDS = ["quantum", "energie", "量子", "计算", "量子计算", "ai", "москва", "智能", "none"];
+const WORDS = ["quantum", "energie", "量子", "计算", "量子计算", "量", "ai", "москва", "智能", "none"];
 const keywords = fc.option(fc.subarray(WORDS, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 2 });
 
 /** Times on a coarse grid of hours around NOW, so that ties and scheduled articles are common. */

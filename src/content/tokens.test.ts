@@ -25,8 +25,16 @@ describe("keyword tokens", () => {
     expect(wordTokens("quantum")).toEqual(["quantum"]);
   });
 
-  it("indexes a text under its distinct tokens, sorted", () => {
-    expect(textTokens("AI and ai: 量子 AI")).toEqual(["ai", "and", "量子"]);
+  it("indexes a text under its distinct tokens, sorted; unspaced runs under their characters too", () => {
+    expect(textTokens("AI and ai: 量子 AI")).toEqual(["ai", "and", "子", "量", "量子"]);
+    expect(textTokens("猫")).toEqual(["猫"]);
+  });
+
+  it("cuts long spaced words, never an unspaced run", () => {
+    expect(words("x".repeat(80))).toEqual(["x".repeat(64)]);
+    const long = "量子计算".repeat(30);
+    expect(words(long)).toEqual([long]);
+    expect(textTokens(long)).toContain("算量");
   });
 
   it("folds the same text the same way however it is composed", () => {

@@ -5,7 +5,7 @@
 // need no dictionary: Intl.Segmenter's would depend on the ICU data of Node at build
 // time and of workerd at query time, and could split the same text two ways.
 
-/** Tokens past this length are cut: a run of letters this long is no word anyone types. */
+/** Spaced words past this length are cut: a run of letters this long is no word anyone types. */
 const MAX_TOKEN = 64;
 
 /** Combining accents (Latin, Greek, Cyrillic), removed after NFKD: é → e, ö → o. */
@@ -27,10 +27,11 @@ export function fold(text: string): string {
   return text.normalize("NFKD").replace(ACCENTS, "").normalize("NFC").toLowerCase().replace(/ß/g, "ss");
 }
 
+const STARTS_UNSPACED = new RegExp(`^[${UNSPACED}\\u30fc\\u3005]`, "u");
+
 /** The bigrams of an unspaced run (a single character stands alone). */
-function bigrams(run: string): string[] {
-  const chars = [...run];
-  if (chars.length < 2) return chars;
+function bigrams(chars: readonly string[]): string[] {
+  if (chars.length < 2) return [...chars];
   const out: string[] = [];
   for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
   return out;
@@ -42,18 +43,29 @@ function bigrams(run: string): string[] {
  */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const match of fold(text).matchAll(RUNS)) out.push([...match[0]].slice(0, MAX_TOKEN).join(""));
+  for (const [word] of fold(text).matchAll(RUNS)) out.push(capped(word));
   return out;
 }
 
-/** The index tokens one word stands for: itself, or its bigrams when it is unspaced. */
+/** A spaced word cut to MAX_TOKEN characters; an unspaced run whole (its bigrams are short). */
+const capped = (word: string) => (STARTS_UNSPACED.test(word) ? word : [...word].slice(0, MAX_TOKEN).join(""));
+
+/** The tokens a query word asks for: itself, or its bigrams when it is unspaced. */
 export function wordTokens(word: string): string[] {
-  return new RegExp(`^[${UNSPACED}\\u30fc\\u3005]`, "u").test(word) ? bigrams(word) : [word];
+  return STARTS_UNSPACED.test(word) ? bigrams([...word]) : [word];
 }
 
-/** Every distinct token of a text, sorted: what an article is indexed under. */
+/**
+ * Every distinct token of a text, sorted: what an article is indexed under. Unspaced runs
+ * give their single characters too, so that a one-character query word finds them.
+ */
 export function textTokens(text: string): string[] {
-  return [...new Set(words(text).flatMap(wordTokens))].sort();
+  const tokens = words(text).flatMap((word) => {
+    if (!STARTS_UNSPACED.test(word)) return [word];
+    const chars = [...word];
+    return chars.length > 1 ? [...bigrams(chars), ...chars] : chars;
+  });
+  return [...new Set(tokens)].sort();
 }
 
 /** What an article's keywords are drawn from: what a reader sees of it in a feed. */

@@ -67,10 +67,10 @@ export class KeywordIndex {
   }
 
   /** Positions of the articles holding every token of every word. */
-  private holdingAll(words: readonly string[]): number[] {
+  private holdingAll(words: readonly string[]): readonly number[] {
     const lists = [...new Set(words.flatMap(wordTokens))].map((token) => this.postings.get(token));
     if (lists.some((list) => list === undefined)) return [];
-    return intersect(lists as number[][]);
+    return lists.length === 1 ? (lists[0] as readonly number[]) : intersect(lists as number[][]);
   }
 
   /** The articles holding every word, in feed order: a view's list, like a topic's. */
