@@ -37,6 +37,13 @@ describe("keyword tokens", () => {
     expect(textTokens(long)).toContain("算量");
   });
 
+  it("gives ASCII text the words the general path gives", () => {
+    for (const text of ["Quantum AI-driven: e=mc2, 2026!", "x_y.z", "A\tB\nC", "it's O'Neil's"]) {
+      // A non-ASCII space at the end sends the text down the general path.
+      expect(words(text), text).toEqual(words(`${text}\u00a0`));
+    }
+  });
+
   it("folds the same text the same way however it is composed", () => {
     expect(fold("e\u0301")).toBe(fold("\u00e9"));
   });

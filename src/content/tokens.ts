@@ -22,6 +22,8 @@ const RUNS = new RegExp(
   "gu",
 );
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Case and accents folded, compatibility forms unified (ｆｕｌｌ → full, ß → ss). */
 export function fold(text: string): string {
   return text.normalize("NFKD").replace(ACCENTS, "").normalize("NFC").toLowerCase().replace(/ß/g, "ss");
@@ -42,6 +44,9 @@ function bigrams(chars: readonly string[]): string[] {
  * as one word (`量子计算` is one word of the query `q=量子计算`).
  */
 export function words(text: string): string[] {
+  // ASCII folds to lower case and splits on anything but letters and digits: the same
+  // words the general path gives, at a fraction of its cost (most titles are ASCII).
+  if (ASCII.test(text)) return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(capped);
   const out: string[] = [];
   for (const [word] of fold(text).matchAll(RUNS)) out.push(capped(word));
   return out;
