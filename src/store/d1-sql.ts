@@ -2,8 +2,10 @@
 // read their results), so that one request's plans go to D1 together in one batch.
 // The selection rules here mirror src/feed/select.ts; a property test holds the two
 // stores to the same answers.
+
 import type { Article, Term } from "../content/article.js";
 import { wordTokens } from "../content/tokens.js";
+import { utcMonth } from "../dates.js";
 import {
   type Filters,
   hasKeywords,
@@ -150,7 +152,7 @@ export function viewName({ filters, before, range }: Pick<SelectQuery, "filters"
     ...(filters.q === undefined ? [] : [`q=${filters.q.join("+")}`]),
     ...(filters.exclude === undefined ? [] : [`exclude=${filters.exclude.join("+")}`]),
     ...(before ? [`before=${before.publishedMs}.${before.id}`] : []),
-    ...(range ? [`archive=${new Date(range.from).toISOString().slice(0, 7)}`] : []),
+    ...(range ? [`archive=${utcMonth(range.from)}`] : []),
   ];
   return parts.join(" ") || "all";
 }
