@@ -22,7 +22,7 @@ const RUNS = new RegExp(
   "gu",
 );
 
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** Case and accents folded, compatibility forms unified (ｆｕｌｌ → full, ß → ss). */
 export function fold(text: string): string {
@@ -46,7 +46,7 @@ function bigrams(chars: readonly string[]): string[] {
 export function words(text: string): string[] {
   // ASCII folds to lower case and splits on anything but letters and digits: the same
   // words the general path gives, at a fraction of its cost (most titles are ASCII).
-  if (ASCII.test(text)) return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(capped);
+  if (!NON_ASCII.test(text)) return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(capped);
   const out: string[] = [];
   for (const [word] of fold(text).matchAll(RUNS)) out.push(capped(word));
   return out;
