@@ -446,6 +446,35 @@ function printRender(measured: Measured[]) {
   );
 }
 
+/** Keyword and top views (issue 18) on a miss, each against the plain miss of the same page size. */
+function printKeywordTop(measured: Measured[]) {
+  const plain = (r: InprocResult) => r.render.find((x) => x.format === "atom" && x.limit === BASELINE_LIMIT)?.cell;
+  const rows = measured.flatMap((m) =>
+    (["keyword", "top"] as const).map((kind) => {
+      const cell = m.result[kind]?.cell;
+      const base = plain(m.result);
+      const versus = cell && base ? cell.medianMs / base.medianMs : Number.NaN;
+      return [
+        kind,
+        m.result[kind]?.path ?? "-",
+        int(m.n),
+        cell ? cellText(cell) : "-",
+        base ? ms(base.medianMs) : "-",
+        ratio(versus),
+        verdict(versus <= 2),
+      ];
+    }),
+  );
+  printTable(
+    "3b. Keyword and top views on a cache miss (ms per request)",
+    [
+      `The same harness as table 3; plain = atom limit=${BASELINE_LIMIT}. Target: a keyword miss within 2× a plain miss.`,
+    ],
+    ["view", "path", "N", "med / p99", "plain med", "vs plain", "<= 2×"],
+    rows,
+  );
+}
+
 function printNaive(measured: Measured[]) {
   const rows = FORMAT_ORDER.flatMap((format) =>
     measured.map((m) => {
@@ -712,6 +741,7 @@ async function main() {
   const results = await measureInProcess(builds);
   const measured: Measured[] = builds.map((build, i) => ({ n: build.n, result: results[i] as InprocResult }));
   printRender(measured);
+  printKeywordTop(measured);
   printNaive(measured);
   printCache(measured);
 

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContentIndex } from "../src/content/article.js";
 import { compileDirectory, formatProblem, type Problem, sourceVersion } from "../src/content/compile.js";
+import { buildPostings } from "../src/feed/search.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
 
@@ -201,7 +202,12 @@ if (process.argv.includes("--check")) {
 const bundled: ContentIndex =
   store === "d1"
     ? { version: await sourceVersion("d1", path.join(root, "src")), articles: [], store: "d1" }
-    : { ...index, version: await sourceVersion(index.version, path.join(root, "src")) };
+    : {
+        ...index,
+        version: await sourceVersion(index.version, path.join(root, "src")),
+        // The keyword index, so that the Worker neither tokenises at start nor scans per query.
+        postings: buildPostings(index.articles),
+      };
 
 await writeModule(outFile, generated(bundled));
 const embedVersion = await embedScript();

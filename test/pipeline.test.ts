@@ -31,6 +31,9 @@ const VIEWS = [
   ["home page", "/"],
   ["term page", "/topics/ai/"],
   ["OPML", "/feeds.opml"],
+  ["keyword", "/feed.json?q=Fixture+article&exclude=nothing"],
+  ["top", "/top/atom.xml?window=30d"],
+  ["topic top", "/topics/ai/top/rss.xml"],
 ] as const;
 
 const READABLE = { Accept: "text/html", "Sec-Fetch-Dest": "document" };

@@ -27,6 +27,14 @@ const CATEGORIES = [
   { label: "Research", slug: "research" },
 ];
 
+/** Words of titles and excerpts: several scripts, case and accents varied, CJK unspaced. */
+const VOCABULARY = ["Quantum", "quantum", "Énergie", "ENERGIE", "量子计算", "人工智能", "AI", "Москва", "data"];
+const text = fc.subarray(VOCABULARY, { maxLength: 4 }).map((words) => words.join(" "));
+
+/** Query words as the route hands them over (folded); some match nothing, some are bigrams of longer words. */
+const WORDS = ["quantum", "energie", "量子", "计算", "量子计算", "量", "ai", "москва", "智能", "none"];
+const keywords = fc.option(fc.subarray(WORDS, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 2 });
+
 /** Times on a coarse grid of hours around NOW, so that ties and scheduled articles are common. */
 const record = fc.record({
   hour: fc.integer({ min: -1_500, max: 30 }),
@@ -35,6 +43,8 @@ const record = fc.record({
   category: fc.option(fc.constantFrom(...CATEGORIES), { nil: undefined }),
   type: fc.option(fc.constantFrom("article", "video"), { nil: undefined }),
   quality: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+  title: text,
+  summary: fc.option(text, { nil: undefined }),
 });
 
 const corpus = fc.array(record, { minLength: 0, maxLength: 30 }).map((records) =>
@@ -50,6 +60,8 @@ const corpus = fc.array(record, { minLength: 0, maxLength: 30 }).map((records) =
         category: r.category,
         type: r.type,
         quality: r.quality,
+        title: r.title || "Untitled",
+        summary: r.summary || undefined,
       });
     })
     .sort(compareArticles),
@@ -62,6 +74,8 @@ const filters: fc.Arbitrary<Filters> = fc.record({
   category: fc.option(fc.constantFrom("news", "research"), { nil: undefined, freq: 2 }),
   type: fc.option(fc.constantFrom("article", "video"), { nil: undefined, freq: 2 }),
   minQuality: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined, freq: 2 }),
+  q: keywords,
+  exclude: keywords,
 });
 
 const ask = fc.record({
@@ -74,6 +88,8 @@ const ask = fc.record({
   /** An archive month: this many months before NOW's. */
   archiveMonthsBack: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   paging: fc.boolean(),
+  /** A top view over this window, instead of a page or an archive. */
+  topWindow: fc.option(fc.constantFrom(24 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR), { nil: undefined, freq: 3 }),
 });
 
 const ids = (items: Article[]) => items.map((a) => a.id);
@@ -105,7 +121,7 @@ async function answers(store: ArticleStore, query: SelectQuery) {
 }
 
 describe("the bundled and the D1 store", () => {
-  it("give the same items, more, previous, last, total, next change, neighbours, terms and catalog", async () => {
+  it("give the same items, more, previous, last, total, next change, neighbours, terms and catalog (keywords and top views included)", async () => {
     await fc.assert(
       fc.asyncProperty(corpus, fc.array(ask, { minLength: 1, maxLength: 4 }), async (articles, asks) => {
         const bundled = new BundledStore({ version: "p", articles });
@@ -123,10 +139,20 @@ describe("the bundled and the D1 store", () => {
           const oneIndex =
             a.filters.type === undefined &&
             a.filters.minQuality === undefined &&
+            a.filters.q === undefined &&
+            a.filters.exclude === undefined &&
             a.filters.topics.length + (a.filters.provider ? 1 : 0) + (a.filters.category ? 1 : 0) <= 1;
-          const query: SelectQuery = range
-            ? { filters: a.filters, now, limit: Number.MAX_SAFE_INTEGER, range }
-            : { filters: a.filters, now, limit: a.limit, before, paging: a.paging, count: oneIndex };
+          const query: SelectQuery = a.topWindow
+            ? {
+                filters: a.filters,
+                now,
+                limit: a.limit,
+                range: { from: now - a.topWindow + 1, to: now + 1 },
+                order: "quality",
+              }
+            : range
+              ? { filters: a.filters, now, limit: Number.MAX_SAFE_INTEGER, range }
+              : { filters: a.filters, now, limit: a.limit, before, paging: a.paging, count: oneIndex };
           expect(await answers(d1, query), JSON.stringify({ query, ids: ids(articles) })).toEqual(
             await answers(bundled, query),
           );

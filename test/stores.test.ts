@@ -67,6 +67,12 @@ const PATHS = [
   "/archive/2026-06/rss.xml",
   "/topics/unknown/rss.xml",
   "/feed.json?before=0.s00",
+  // Keyword and top views (issue 18).
+  "/topics/ai/atom.xml?q=Fixture+ARTICLE&limit=4",
+  "/rss.xml?exclude=fixture",
+  "/top/feed.json",
+  "/topics/ai/top/rss.xml?window=30d",
+  "/providers/nature/top/atom.xml?window=1d",
 ];
 
 describe("both stores", () => {

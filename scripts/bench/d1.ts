@@ -1,6 +1,6 @@
 // The D1 store under load: a local D1 (Miniflare's SQLite, as `wrangler dev` uses) filled
 // with N synthetic compiled articles, and the app's cache-miss path timed over it.
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -77,13 +77,21 @@ SELECT 'topic', topic_slug, 'Topic ' || substr(topic_slug, 7), MIN(published_ms)
 UNION ALL SELECT 'provider', provider_slug, 'Provider ' || substr(provider_slug, 10), MIN(published_ms), MAX(published_ms) FROM articles GROUP BY provider_slug
 UNION ALL SELECT 'category', category_slug, 'Category ' || substr(category_slug, 10), MIN(published_ms), MAX(published_ms) FROM articles GROUP BY category_slug`;
 
+/**
+ * The keyword rows (migrations/0003) of the synthetic articles: the tokens of their title,
+ * as src/content/tokens.ts makes them (the fixed words, sorted, and the article's number).
+ */
+const SEARCH_ROWS = `
+INSERT INTO article_search (article_id, tokens)
+SELECT a.id, 'a about article bench corpus interest of readers some subject synthetic the to ' || CAST(substr(a.id, 4) AS INTEGER)
+FROM articles a`;
+
 /** A local D1 holding exactly `n` synthetic articles, made (once) under `root`. */
 export async function syntheticD1(n: number, root: string, log: (line: string) => void, topics = TOPICS) {
   const persistTo = path.join(root, topics === TOPICS ? `d1-${n}` : `d1-${n}-topics-${topics}`);
   await mkdir(persistTo, { recursive: true });
-  const fresh = (await readdir(persistTo)).length === 0;
-  if (fresh)
-    await applyMigrations({ database: "feed-articles", configPath: "wrangler.toml", remote: false, persistTo });
+  // Every time: a database made before a new migration gets it (wrangler applies only new ones).
+  await applyMigrations({ database: "feed-articles", configPath: "wrangler.toml", remote: false, persistTo });
   const proxy = await getPlatformProxy<{ DB: D1Database }>({
     configPath: "wrangler.toml",
     persist: { path: path.join(persistTo, "v3") },
@@ -110,6 +118,12 @@ export async function syntheticD1(n: number, root: string, log: (line: string) =
       .bind(`bench-${n}`)
       .run();
     log(`  d1 ${n}: filled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const searched = (await db.prepare("SELECT COUNT(*) AS n FROM article_search").first<{ n: number }>())?.n ?? 0;
+  if (searched !== n) {
+    if (searched > 0) await db.prepare("DELETE FROM article_search").run();
+    await db.prepare(SEARCH_ROWS).run();
+    log(`  d1 ${n}: keyword rows written`);
   }
   return { db, dispose: () => proxy.dispose(), now: NOW };
 }
@@ -183,6 +197,10 @@ export const D1_PATHS = [
   "/topics/topic-1/atom.xml?limit=50",
   "/feed.json?minQuality=90&limit=50",
   `/atom.xml?limit=50&before=<the ${DEEP.toLocaleString("en")}th article>`,
+  // Keyword views (issue 18): a word every article holds, and one only article 4242 holds.
+  "/atom.xml?q=synthetic&limit=50",
+  "/atom.xml?q=4242&limit=50",
+  "/top/atom.xml?window=30d&limit=50",
 ];
 
 /** A path of D1_PATHS as requested: the deep page's position is looked up once. */

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app.js";
 import { siteConfig } from "../../src/config.js";
 import type { Article, ContentIndex } from "../../src/content/article.js";
+import { textTokens } from "../../src/content/tokens.js";
 import { FORMAT_NAMES, FORMATS } from "../../src/feed/formats.js";
 import { firstAtOrBefore } from "../../src/feed/select.js";
 import type { FormatName } from "../../src/feed/view.js";
@@ -53,6 +54,9 @@ export interface InprocResult {
   /** limit=50, every request a page whose articles were not rendered before (no memo hits). */
   unseen: { format: FormatName; cell: Cell }[];
   filtered: { path: string; cell: Cell };
+  /** A keyword view (`q=` a word in about a tenth of the titles) and a top view, both misses. */
+  keyword: { path: string; cell: Cell };
+  top: { path: string; cell: Cell };
   naive: { format: FormatName; cell: Cell }[];
   cache: { hit: Cell; notModified: Cell; constant: Cell; passThrough: Cell };
 }
@@ -153,6 +157,19 @@ function biggestTopic(articles: readonly Article[]): string {
     for (const topic of article.topics) counts.set(topic.slug, (counts.get(topic.slug) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+}
+
+/**
+ * A word a reader might search for: among the title words of the newest 20,000 articles,
+ * the one held by closest to a tenth of them (common enough to fill pages, not `the`).
+ */
+function typicalWord(articles: readonly Article[]): string {
+  const sample = articles.slice(0, 20_000);
+  const counts = new Map<string, number>();
+  for (const article of sample)
+    for (const token of textTokens(article.title)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  const target = sample.length / 10;
+  return [...counts].sort((a, b) => Math.abs(a[1] - target) - Math.abs(b[1] - target))[0]?.[0] ?? "";
 }
 
 /** What a straightforward implementation does per request: filter, sort, page, `feed`. */
@@ -315,7 +332,26 @@ async function renderFigures(sizes: Size[], vars: WorkerVars) {
   const filtered = await measure(
     sends.map((send, i) => ({ send, url: `${origin}${paths[i]}`, check: expecting(200, "MISS") })),
   );
-  return { render, unseen, filtered: filtered.map((cell, i) => ({ path: paths[i] as string, cell })) };
+  const views = sizes.map(({ index }) => ({
+    keyword: `/atom.xml?q=${encodeURIComponent(typicalWord(index.articles))}&limit=${BASELINE_LIMIT}`,
+    top: `/top/atom.xml?window=30d&limit=${BASELINE_LIMIT}`,
+  }));
+  // One after the other: cells measured at once would share the machine unevenly.
+  const cellsOf = async (kind: "keyword" | "top") => {
+    const cells = await measure(
+      sends.map((send, i) => ({ send, url: `${origin}${views[i]?.[kind]}`, check: expecting(200, "MISS") })),
+    );
+    return cells.map((cell, i) => ({ path: views[i]?.[kind] as string, cell }));
+  };
+  const keyword = await cellsOf("keyword");
+  const top = await cellsOf("top");
+  return {
+    render,
+    unseen,
+    filtered: filtered.map((cell, i) => ({ path: paths[i] as string, cell })),
+    keyword,
+    top,
+  };
 }
 
 async function naiveFigures(sizes: Size[], vars: WorkerVars) {
@@ -380,7 +416,7 @@ async function main() {
     sizes.push({ index, topTopic: biggestTopic(index.articles), visible });
   }
   const vars = workerVars();
-  const { render, unseen, filtered } = await renderFigures(sizes, vars);
+  const { render, unseen, filtered, keyword, top } = await renderFigures(sizes, vars);
   const naive = await naiveFigures(sizes, vars);
   const cache = await cacheFigures(sizes, vars);
   const results: InprocResult[] = sizes.map(({ index, topTopic, visible }, i) => ({
@@ -390,6 +426,8 @@ async function main() {
     render: render[i] ?? [],
     unseen: unseen[i] ?? [],
     filtered: filtered[i] as InprocResult["filtered"],
+    keyword: keyword[i] as InprocResult["keyword"],
+    top: top[i] as InprocResult["top"],
     naive: naive[i] ?? [],
     cache: cache[i] as InprocResult["cache"],
   }));

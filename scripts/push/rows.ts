@@ -1,6 +1,7 @@
 // The statements a push writes into the D1 schema (migrations/): articles and their topics,
 // terms, the version. Upserts and deletes only, never REPLACE: the view_counts triggers see them.
 import type { Article } from "../../src/content/article.js";
+import { searchableText, textTokens } from "../../src/content/tokens.js";
 import { CHUNK_BYTES, packIn, packRows, type SqlValue, type Statement, utf8Chunks } from "./sql.js";
 
 export interface Change {
@@ -52,12 +53,31 @@ export function upsertArticles(changes: readonly Change[]): Statement[] {
       changes.map(({ article }) => article.id),
     ),
     ...packRows("INSERT INTO article_topics (topic_slug, article_id, published_ms)", topics),
+    ...replaceTokens(changes),
+  ];
+}
+
+/**
+ * The keyword rows (migrations/0003) of these articles: their tokens, space-separated.
+ * Only articles already stored have old rows to delete (a scan: FTS5 does not index the id).
+ */
+function replaceTokens(changes: readonly Change[]): Statement[] {
+  return [
+    ...packIn(
+      "DELETE FROM article_search WHERE article_id IN",
+      changes.filter((change) => !change.added).map(({ article }) => article.id),
+    ),
+    ...packRows(
+      "INSERT INTO article_search (article_id, tokens)",
+      changes.map(({ article }) => [article.id, textTokens(searchableText(article)).join(" ")]),
+    ),
   ];
 }
 
 /** Deletes articles and their topics (explicitly: the trigger counts each topic row). */
 export function deleteArticles(ids: readonly string[]): Statement[] {
   return [
+    ...packIn("DELETE FROM article_search WHERE article_id IN", ids),
     ...packIn("DELETE FROM article_topics WHERE article_id IN", ids),
     ...packIn("DELETE FROM articles WHERE id IN", ids),
   ];

@@ -60,6 +60,11 @@ export interface ContentIndex {
   /** A hash of the articles: changes exactly when the served content can change. */
   version: string;
   articles: Article[];
+  /**
+   * The keyword index of `articles` (src/feed/search.ts): each token with the positions of
+   * the articles holding it. The Worker computes it when absent.
+   */
+  postings?: [token: string, positions: number[]][];
   /** Set when the build left the articles out because the Worker reads them from D1. */
   store?: "d1";
 }

@@ -15,6 +15,8 @@ import type {
   TermKind,
   TermSummary,
 } from "../store/store.js";
+import { hasKeywords } from "../store/store.js";
+import { KeywordIndex, type Postings } from "./search.js";
 
 /** The index of the first article published at or before `time` in a newest-first list. */
 export function firstAtOrBefore(articles: readonly Article[], time: number): number {
@@ -38,6 +40,11 @@ function firstAfter(articles: readonly Article[], position: Position): number {
     else high = mid;
   }
   return low;
+}
+
+/** Quality first (none counts as 0), then the feeds' order: a top feed's order. */
+export function compareByQuality(a: Article, b: Article): number {
+  return (b.quality ?? 0) - (a.quality ?? 0) || compareArticles(a, b);
 }
 
 const positionOf = ({ publishedMs, id }: Position): Position => ({ publishedMs, id });
@@ -71,8 +78,17 @@ export class ArticleIndex {
     category: new Map(),
   };
 
-  /** `articles` must be sorted with `compareArticles`, as the build emits them. */
-  constructor(readonly articles: readonly Article[]) {
+  private readonly keywords: KeywordIndex;
+
+  /**
+   * `articles` must be sorted with `compareArticles`, as the build emits them; `postings`
+   * are the build's keyword index of them, computed here when absent.
+   */
+  constructor(
+    readonly articles: readonly Article[],
+    postings?: Postings,
+  ) {
+    this.keywords = new KeywordIndex(articles, postings);
     for (const article of articles) {
       for (const topic of article.topics) addTo(this.terms.topic, topic, article);
       if (article.provider)
@@ -151,16 +167,17 @@ export class ArticleIndex {
     return [...views.values()].sort((a, b) => b.changedMs - a.changedMs);
   }
 
-  select({ filters, now, limit, before, range, paging }: SelectQuery): Selection {
+  select({ filters, now, limit, before, range, paging, order }: SelectQuery): Selection {
     const { list, matches } = this.plan(filters);
     if (!list) {
       // An unknown term: nothing matches, and the view's shape decides what is given, as with rows.
       const named =
         filters.topics.length + Number(filters.provider !== undefined) + Number(filters.category !== undefined);
-      const oneIndex = filters.type === undefined && filters.minQuality === undefined && named <= 1;
+      const oneIndex =
+        filters.type === undefined && filters.minQuality === undefined && !hasKeywords(filters) && named <= 1;
       return {
         items: [],
-        ...(oneIndex && { total: 0 }),
+        ...(oneIndex && order === undefined && { total: 0 }),
         more: false,
         ...(paging && oneIndex && { last: "first" as const }),
       };
@@ -170,6 +187,7 @@ export class ArticleIndex {
     const start = before ? Math.max(top, firstAfter(list, before)) : top;
     const end = range ? firstAtOrBefore(list, range.from - 1) : list.length;
     const nextChangeMs = !range || range.to > now ? this.nextChange(list, matches, now) : undefined;
+    if (order === "quality") return { ...this.best(list, matches, start, end, limit), nextChangeMs };
     const selection: Selection = matches
       ? this.scan(list, matches, start, end, limit)
       : { items: list.slice(start, Math.min(start + limit, end)), total: end - top, more: start + limit < end };
@@ -197,6 +215,19 @@ export class ArticleIndex {
       items.push(article);
     }
     return { items, more: false };
+  }
+
+  /** The `limit` best matching articles of list[start, end), by quality. */
+  private best(
+    list: readonly Article[],
+    matches: ((article: Article) => boolean) | undefined,
+    start: number,
+    end: number,
+    limit: number,
+  ): Selection {
+    const found = list.slice(start, end).filter((article) => !matches || matches(article));
+    found.sort(compareByQuality);
+    return { items: found.slice(0, limit), more: found.length > limit };
   }
 
   /**
@@ -252,7 +283,12 @@ export class ArticleIndex {
     // A term's own list, even when it holds every article: the view is then that index
     // alone (with its total), not a scan of all articles with a predicate.
     const terms = (lists as (readonly Article[])[]).filter((list) => list !== this.articles);
-    const list = terms.length === 0 ? this.articles : terms.reduce((a, b) => (b.length < a.length ? b : a));
+    // Keywords give the view its own list (usually far shorter); terms are then predicates.
+    const list = filters.q
+      ? this.keywords.matching(filters.q)
+      : terms.length === 0
+        ? this.articles
+        : terms.reduce((a, b) => (b.length < a.length ? b : a));
     const tests: ((article: Article) => boolean)[] = [];
     for (const slug of filters.topics) {
       if (list !== this.terms.topic.get(slug)?.articles) {
@@ -268,7 +304,11 @@ export class ArticleIndex {
     }
     if (type !== undefined) tests.push((article) => article.type === type);
     if (minQuality !== undefined) tests.push((article) => (article.quality ?? 0) >= minQuality);
-    if (tests.length === 0) return { list };
+    if (filters.exclude) {
+      const excluded = this.keywords.holdingAny(filters.exclude);
+      tests.push((article) => !excluded.has(article));
+    }
+    if (tests.length === 0 && !hasKeywords(filters)) return { list };
     return { list, matches: (article) => tests.every((test) => test(article)) };
   }
 

@@ -13,13 +13,14 @@ import type {
   PageStart,
   Position,
   Selection,
+  SelectQuery,
   TermKind,
 } from "../store/store.js";
 import type { Rendered } from "./cache.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
 import { badRequest, type FeedQuery } from "./query.js";
 import { renderReadable } from "./readable.js";
-import { type FeedRoute, feedPath, type Scope, scopePath, viewSearch } from "./route.js";
+import { type FeedRoute, feedPath, type Scope, scopePath, TOP_WINDOWS, type TopWindow, viewSearch } from "./route.js";
 
 export { KIND_PATHS, scopePath } from "./route.js";
 
@@ -51,6 +52,8 @@ function viewFilters(query: FeedQuery, scope: Scope | undefined): Filters {
     category: pick("category"),
     type: query.type,
     minQuality: query.minQuality,
+    q: query.q,
+    exclude: query.exclude,
   };
 }
 
@@ -86,19 +89,27 @@ function checkTerms(answer: FeedAnswer, named: Named[], query: FeedQuery, scope:
   if (invalid.length > 0) throw badRequest(invalid);
 }
 
+/** A top feed's articles: published within the window up to now, best first, one page. */
+function topSelect(filters: Filters, top: TopWindow, limit: number, now: number): SelectQuery {
+  const range = { from: now - TOP_WINDOWS[top] + 1, to: now + 1 };
+  return { filters, now, limit, range, paging: false, order: "quality" };
+}
+
 /** Terms, page and archive neighbours of a document: one store call, one D1 round trip. */
 async function askStore(store: ArticleStore, route: FeedRoute, range: Range | undefined, now: number) {
-  const { query, scope } = route;
+  const { query, scope, top } = route;
   const named = namedTerms(query, scope);
   const filters = viewFilters(query, scope);
   const answer = await store.feed({
     terms: named,
-    select: range
-      ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
-      : { filters, now, limit: query.limit, before: query.before, paging: true },
+    select: top
+      ? topSelect(filters, top, query.limit, now)
+      : range
+        ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
+        : { filters, now, limit: query.limit, before: query.before, paging: true },
     neighbours: range
       ? { before: range.from, after: range.to }
-      : query.before
+      : query.before || top
         ? undefined
         : { before: startOfMonth(now), after: now + 1 },
   });
@@ -206,17 +217,42 @@ const earliest = (...times: (number | undefined)[]) => {
   return known.length > 0 ? Math.min(...known) : undefined;
 };
 
+/**
+ * A top feed has no pages or archives. It changes by itself when one of its articles
+ * leaves the window (those off the page change nothing by leaving), or a scheduled one
+ * enters it (the selection's nextChangeMs).
+ */
+function topNav(top: TopWindow, { items }: Selection) {
+  const leaves = items.map((item) => item.publishedMs + TOP_WINDOWS[top]);
+  return { nav: {}, changesMs: leaves.length > 0 ? Math.min(...leaves) : undefined };
+}
+
+/** What a feed is about: its term, and for a top feed the window. */
+function subjectOf(route: FeedRoute, label: string | undefined): string | undefined {
+  if (route.top === undefined) return label;
+  const best = `Top articles of the last ${route.top === "1d" ? "day" : `${route.top.slice(0, -1)} days`}`;
+  return label ? `${label}: ${best.toLowerCase()}` : best;
+}
+
+/** The feed's identity in its id: its scope, top window and filters, never its page or limit. */
+function documentKey(route: FeedRoute): string {
+  const scope = scopePath(route.scope?.kind, route.scope?.slug).slice(1) || "all";
+  return `${scope}${route.top ? `/top/${route.top}` : ""}${viewSearch(route.query)}`;
+}
+
 /** A cache miss of a feed document: resolve terms → select → navigation → render. */
 export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
   const range = route.month === undefined ? undefined : archiveRange(route.month, now);
   const { subject, selection, neighbours } = await askStore(deps.store, route, range, now);
   const urls = urlsOf(site, route);
-  const { nav, changesMs } = range
-    ? archiveNav(neighbours, route, urls, now)
-    : pagingNav(neighbours, route, urls, selection, now);
+  const { nav, changesMs } = route.top
+    ? topNav(route.top, selection)
+    : range
+      ? archiveNav(neighbours, route, urls, now)
+      : pagingNav(neighbours, route, urls, selection, now);
   const doc: FeedDocument = {
-    key: `${scopePath(route.scope?.kind, route.scope?.slug).slice(1) || "all"}${viewSearch(route.query)}`,
-    subject: subject?.label,
+    key: documentKey(route),
+    subject: subjectOf(route, subject?.label),
     homeUrl: urls.home,
     links: urls.links,
     nav,

@@ -1,6 +1,7 @@
 // Query parameters of feed requests, parsed through one zod schema. Unknown parameters
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
+import { words } from "../content/tokens.js";
 import type { Position } from "../store/store.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
 
@@ -22,6 +23,20 @@ const slug = z
     (value) => /^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(value),
     "must be a slug such as ai-in-healthcare",
   );
+
+/** Most words a keyword parameter may hold: each one is an index lookup. */
+export const MAX_WORDS = 10;
+
+/**
+ * `q` and `exclude`: words, folded (src/content/tokens.ts), distinct and sorted, so that
+ * `q=Quantum%20AI` and `q=ai+quantum` are one view with one cache key.
+ */
+const keywords = z
+  .string()
+  .max(200, "must be at most 200 characters")
+  .transform((value) => [...new Set(words(value))].sort())
+  .refine((list) => list.length > 0, "must hold at least one word")
+  .refine((list) => list.length <= MAX_WORDS, `must hold at most ${MAX_WORDS} words`);
 
 /**
  * A page's position in a feed, as `<published ms>.<article id>`: the page lists the
@@ -49,6 +64,8 @@ const FeedQuery = z.object({
     .regex(/^[a-z][a-z0-9-]{0,49}$/, "must be a lower-case type such as article")
     .optional(),
   minQuality: wholeNumber(0, 100).optional(),
+  q: keywords.optional(),
+  exclude: keywords.optional(),
   limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
   before: cursor.optional(),
 });
@@ -88,7 +105,10 @@ export function canonicalSearch(query: Partial<FeedQuery>): string {
   for (const name of KNOWN) {
     const value = query[name];
     if (value === undefined || (name === "limit" && value === DEFAULT_LIMIT)) continue;
-    params.set(name, typeof value === "object" ? formatCursor(value) : String(value));
+    params.set(
+      name,
+      Array.isArray(value) ? value.join(" ") : typeof value === "object" ? formatCursor(value) : String(value),
+    );
   }
   const search = params.toString();
   return search ? `?${search}` : "";

@@ -20,6 +20,11 @@ export function scopePath(kind?: TermKind, slug?: string): string {
   return kind && slug ? `/${KIND_PATHS[kind]}/${encodeURIComponent(slug)}` : "";
 }
 
+/** A top feed's window (`window=`): how far back from now its articles may be published. */
+export const TOP_WINDOWS = { "1d": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+export type TopWindow = keyof typeof TOP_WINDOWS;
+const DEFAULT_WINDOW: TopWindow = "7d";
+
 /** A term named by the path: `/topics/<slug>/…`. */
 export interface Scope {
   kind: TermKind;
@@ -31,6 +36,8 @@ export interface FeedRoute {
   format: FormatName;
   scope?: Scope;
   month?: string;
+  /** `/top/…`: the view's best articles by quality over this window, one page. */
+  top?: TopWindow;
   query: FeedQuery;
   /** A person opening the feed in a browser tab: the readable HTML view, cached apart. */
   readable: boolean;
@@ -60,9 +67,29 @@ const decode = (segment: string) => {
   }
 };
 
+/** `window=` of a top feed: given once, one of TOP_WINDOWS. */
+function parseWindow(params: URLSearchParams): TopWindow {
+  const values = params.getAll("window");
+  const [value = DEFAULT_WINDOW] = values;
+  if (values.length > 1) throw badRequest([{ name: "window", reason: "must be given once" }]);
+  if (!Object.hasOwn(TOP_WINDOWS, value)) throw badRequest([{ name: "window", reason: "must be 1d, 7d or 30d" }]);
+  return value as TopWindow;
+}
+
+/** `top/<file>`: a top feed, one page, so `before` has no place in it. */
+function topRoute(file: string, url: URL, headers: Headers, scope?: Scope): FeedRoute | undefined {
+  const format = FORMAT_OF_FILE.get(file);
+  if (!format) return undefined;
+  const query = parseFeedQuery(url.searchParams);
+  const top = parseWindow(url.searchParams);
+  if (query.before) throw badRequest([{ name: "before", reason: "does not apply: a top feed is one page" }]);
+  return { view: "feed", format, scope, top, query, readable: wantsReadableView(headers) };
+}
+
 /** Path segments after the scope, e.g. `["archive", "2026-05", "rss.xml"]`, as a route. */
 function routeOf(rest: string[], url: URL, headers: Headers, scope?: Scope): Route | undefined {
   if (rest.length === 1 && rest[0] === "") return scope ? { view: "term", scope } : { view: "home" };
+  if (rest.length === 2 && rest[0] === "top") return topRoute(rest[1] ?? "", url, headers, scope);
   const format = FORMAT_OF_FILE.get(rest.at(-1) ?? "");
   if (!format || (rest.length !== 1 && !(rest.length === 3 && rest[0] === "archive"))) return undefined;
   const month = rest.length === 3 ? rest[1] : undefined;
@@ -100,12 +127,20 @@ export function parseRoute(url: URL, headers: Headers): Route | undefined {
 export function feedPath(route: FeedRoute, format: FormatName, before: FeedQuery["before"]): string {
   const base = scopePath(route.scope?.kind, route.scope?.slug);
   const { file } = FORMATS[format];
+  if (route.top !== undefined) return `${base}/top/${file}${topSearch(route)}`;
   if (route.month !== undefined) return `${base}/archive/${route.month}/${file}${viewSearch(route.query)}`;
   return `${base}/${file}${canonicalSearch({ ...route.query, before })}`;
 }
 
 /** The view's filters without its page: what archives and `current` links carry. */
 export const viewSearch = (query: FeedQuery) => canonicalSearch({ ...query, limit: undefined, before: undefined });
+
+/** A top feed's filters and limit, then its window unless it is the default. */
+function topSearch(route: FeedRoute): string {
+  const search = canonicalSearch({ ...route.query, before: undefined });
+  if (route.top === undefined || route.top === DEFAULT_WINDOW) return search;
+  return `${search}${search ? "&" : "?"}window=${route.top}`;
+}
 
 export function canonicalPath(route: Route): string {
   switch (route.view) {

@@ -8,7 +8,7 @@ export class BundledStore implements ArticleStore {
   private readonly index: ArticleIndex;
 
   constructor(private readonly content: ContentIndex) {
-    this.index = new ArticleIndex(content.articles);
+    this.index = new ArticleIndex(content.articles, content.postings);
   }
 
   async version() {

@@ -4,8 +4,18 @@
 // stores to the same answers.
 
 import type { Article, Term } from "../content/article.js";
+import { wordTokens } from "../content/tokens.js";
 import { utcMonth } from "../dates.js";
-import type { Filters, Neighbours, PageStart, Position, Selection, SelectQuery, TermKind } from "./store.js";
+import {
+  type Filters,
+  hasKeywords,
+  type Neighbours,
+  type PageStart,
+  type Position,
+  type Selection,
+  type SelectQuery,
+  type TermKind,
+} from "./store.js";
 
 /** A statement and its parameters, bound when the batch is sent. */
 export interface Bound {
@@ -30,6 +40,18 @@ interface Condition {
   ms: string;
   id: string;
 }
+
+/** The articles whose tokens match an FTS5 expression (migrations/0003). */
+const SEARCH = "SELECT article_id FROM article_search WHERE article_search MATCH ?";
+
+/** A token as an FTS5 string: tokens hold only letters, numbers and marks, never a quote. */
+const quoted = (token: string) => `"${token}"`;
+
+/** An FTS5 expression: every token of every word (a word in bigrams needs all of them). */
+export const allWords = (words: readonly string[]) => [...new Set(words.flatMap(wordTokens))].map(quoted).join(" AND ");
+
+/** An FTS5 expression: any word, each whole. */
+export const anyWord = (words: readonly string[]) => words.map((word) => `(${allWords([word])})`).join(" OR ");
 
 /** FROM and WHERE for the articles of a view published in [from, upTo]. */
 function condition(filters: Filters, from: number, upTo: number): Condition {
@@ -57,6 +79,14 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
   if (filters.minQuality !== undefined) {
     where.push("COALESCE(a.quality, 0) >= ?");
     params.push(filters.minQuality);
+  }
+  if (filters.q) {
+    where.push(`a.id IN (${SEARCH})`);
+    params.push(allWords(filters.q));
+  }
+  if (filters.exclude) {
+    where.push(`a.id NOT IN (${SEARCH})`);
+    params.push(anyWord(filters.exclude));
   }
   const [ms, id] = first === undefined ? ["a.published_ms", "a.id"] : ["t.published_ms", "t.article_id"];
   return { from: table, where, params, order: `${ms} DESC, ${id} ASC`, ms, id };
@@ -106,7 +136,8 @@ function viewKey(filters: Filters): string | undefined {
     ...(filters.provider === undefined ? [] : [`provider:${filters.provider}`]),
     ...(filters.category === undefined ? [] : [`category:${filters.category}`]),
   ];
-  if (filters.type !== undefined || filters.minQuality !== undefined || parts.length > 1) return undefined;
+  const predicates = filters.type !== undefined || filters.minQuality !== undefined || hasKeywords(filters);
+  if (predicates || parts.length > 1) return undefined;
   return parts[0] ?? "all";
 }
 
@@ -118,6 +149,8 @@ export function viewName({ filters, before, range }: Pick<SelectQuery, "filters"
     ...(filters.category === undefined ? [] : [`category:${filters.category}`]),
     ...(filters.type === undefined ? [] : [`type=${filters.type}`]),
     ...(filters.minQuality === undefined ? [] : [`minQuality=${filters.minQuality}`]),
+    ...(filters.q === undefined ? [] : [`q=${filters.q.join("+")}`]),
+    ...(filters.exclude === undefined ? [] : [`exclude=${filters.exclude.join("+")}`]),
     ...(before ? [`before=${before.publishedMs}.${before.id}`] : []),
     ...(range ? [`archive=${utcMonth(range.from)}`] : []),
   ];
@@ -131,21 +164,23 @@ const fromOldest = (c: Condition, rows: number, skip: number): Bound => ({
 });
 
 export function selectPlan(
-  { filters, now, limit, before, range, paging, count }: SelectQuery,
+  { filters, now, limit, before, range, paging, count, order }: SelectQuery,
   parse: ParseRow = parseJson,
 ): Plan<Selection> {
   const upTo = Math.min(range ? range.to - 1 : now, now, before?.publishedMs ?? now);
   const visible = condition(filters, range ? range.from : Number.MIN_SAFE_INTEGER, upTo);
   const where = before ? beyond(visible, before, "after") : visible;
   const future = condition(filters, now + 1, Number.MAX_SAFE_INTEGER);
-  const indexView = viewKey(filters);
+  // A top feed is one page by quality: no paging, and no count.
+  const indexView = order === "quality" ? undefined : viewKey(filters);
+  const rowOrder = order === "quality" ? `COALESCE(a.quality, 0) DESC, ${where.order}` : where.order;
   // One row past the page tells whether another page follows.
   const take = Math.min(limit, 1e9) + 1;
   const statements: Record<string, Bound> = {
-    rows: { sql: `SELECT ${ROW} ${sql(where)} ORDER BY ${where.order} LIMIT ?`, params: [...where.params, take] },
+    rows: { sql: `SELECT ${ROW} ${sql(where)} ORDER BY ${rowOrder} LIMIT ?`, params: [...where.params, take] },
     next: { sql: `SELECT MIN(a.published_ms) AS next ${sql(future)}`, params: future.params },
   };
-  if (paging && before) {
+  if (paging && before && order === undefined) {
     // The page before ends with `before` itself and starts after the (limit+1)-th row
     // from it, counting up: read up to that many.
     statements.newer = fromOldest(beyond(condition(filters, before.publishedMs, now), before, "through"), take, 0);

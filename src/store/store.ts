@@ -20,7 +20,14 @@ export interface Filters {
   category?: string;
   type?: string;
   minQuality?: number;
+  /** Keyword words (folded, src/content/tokens.ts): the title or excerpt holds every one. */
+  q?: string[];
+  /** Keyword words: the title or excerpt holds none of them. */
+  exclude?: string[];
 }
+
+/** Keyword filters make a view a predicate view (no `total` or `last`), in both stores. */
+export const hasKeywords = (filters: Filters) => filters.q !== undefined || filters.exclude !== undefined;
 
 export interface SelectQuery {
   filters: Filters;
@@ -35,6 +42,11 @@ export interface SelectQuery {
   paging?: boolean;
   /** `total` is wanted (a store may skip counting otherwise). */
   count?: boolean;
+  /**
+   * `quality`: highest quality first (none counts as 0), ties newest first, then by id: a
+   * top feed, one page, with no paging, `total` or `last`.
+   */
+  order?: "quality";
 }
 
 export interface Selection {
