@@ -11,6 +11,7 @@ import { compareArticles } from "../feed/select.js";
 import type { Article, ContentIndex } from "./article.js";
 import { normalise } from "./normalise.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
+import { termClashes } from "./terms.js";
 
 /** A file larger than this is not a news record; it is rejected before parsing. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -232,6 +233,7 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
   const articles: Article[] = [];
   const idsSeen = new Map<string, string>();
   const records: { file: string; id: string; full: string }[] = [];
+  const compiled: { file: string; article: Article }[] = [];
   let drafts = 0;
 
   for (const name of entries) {
@@ -267,9 +269,12 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
     const parsed = parseRecord(record.file, record.id, bytes);
     warnings.push(...parsed.warnings);
     if (!parsed.ok) problems.push(...parsed.problems);
-    else if (parsed.article) articles.push(parsed.article);
-    else drafts++;
+    else if (parsed.article) {
+      articles.push(parsed.article);
+      compiled.push({ file: record.file, article: parsed.article });
+    } else drafts++;
   }
+  problems.push(...termClashes(compiled));
   // Problems in file order, as a writer goes through the folder.
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
