@@ -57,9 +57,6 @@ export const HTML_ALLOW_LIST = {
 
 const DIGITS = /^\d{1,6}$/;
 
-/** A tag sanitize-html does not allow: the element goes, its text (or `text`) stays. */
-const REFUSED = "refused";
-
 const sanitizeOptions: sanitizeHtml.IOptions = {
   ...HTML_ALLOW_LIST,
   allowedTags: [...HTML_ALLOW_LIST.allowedTags],
@@ -68,17 +65,17 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedSchemes: [...HTML_ALLOW_LIST.allowedSchemes],
   nonTextTags: [...HTML_ALLOW_LIST.nonTextTags],
   disallowedTagsMode: "discard",
+  // A link to a refused URL keeps its text (unwrapped below); an image of one becomes its
+  // alt text in a <span>. (Never renamed to a discarded tag: sanitize-html then misnames a
+  // later closing tag.)
   transformTags: {
-    // A link to a refused URL keeps its text; an image of one, its alt text.
     a: (_tag, { href, title }) => {
       const url = href === undefined ? undefined : safeUrl(href);
-      return url
-        ? { tagName: "a", attribs: { href: url, ...(title ? { title } : {}) } }
-        : { tagName: REFUSED, attribs: {} };
+      return { tagName: "a", attribs: url ? { href: url, ...(title ? { title } : {}) } : {} };
     },
     img: (_tag, { src, alt, title, width, height }) => {
       const url = src === undefined ? undefined : safeUrl(src);
-      if (!url) return { tagName: REFUSED, attribs: {}, text: alt ?? "" };
+      if (!url) return { tagName: "span", attribs: {}, text: alt ?? "" };
       const attribs: Record<string, string> = { src: url, alt: alt ?? "" };
       if (title) attribs.title = title;
       if (width && DIGITS.test(width)) attribs.width = width;
@@ -86,6 +83,8 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
       return { tagName: "img", attribs };
     },
   },
+  // Unwrapped: the element goes, what it holds stays.
+  exclusiveFilter: (frame) => (frame.tag === "a" && !frame.attribs.href ? "excludeTag" : false),
 };
 
 // CommonMark with raw HTML on: the sanitiser, not the Markdown parser, decides what stays.
