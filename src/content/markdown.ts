@@ -1,7 +1,6 @@
 // Markdown bodies to safe HTML, at build time only: markdown-it renders (raw HTML
 // included), then sanitize-html keeps only what HTML_ALLOW_LIST names.
 import MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
 import sanitizeHtml from "sanitize-html";
 import { cleanText } from "./schema.js";
 
@@ -94,25 +93,25 @@ const markdown = new MarkdownIt("commonmark", { html: true, linkify: false, typo
 // of printing its Markdown source (`[click](javascript:…)`).
 markdown.validateLink = () => true;
 
+type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
+
 /** Unwraps links and images whose URL is refused: the link's text, the image's alt text. */
-function refuseUrls(tokens: Token[]): Token[] {
+function refuseUrls(tokens: Token[], textToken: (content: string) => Token): Token[] {
   const out: Token[] = [];
   const openRefused: boolean[] = [];
   for (const token of tokens) {
-    if (token.children) token.children = refuseUrls(token.children);
+    if (token.children) token.children = refuseUrls(token.children, textToken);
     if (token.type === "link_open") {
-      const url = safeUrl(token.attrGet("href") ?? "");
+      const url = safeUrl(String(token.attrGet("href") ?? ""));
       openRefused.push(!url);
       if (!url) continue;
       token.attrSet("href", url);
     } else if (token.type === "link_close") {
       if (openRefused.pop()) continue;
     } else if (token.type === "image") {
-      const url = safeUrl(token.attrGet("src") ?? "");
+      const url = safeUrl(String(token.attrGet("src") ?? ""));
       if (!url) {
-        const text = new (token.constructor as typeof Token)("text", "", 0);
-        text.content = (token.children ?? []).map((child) => child.content).join("");
-        out.push(text);
+        out.push(textToken((token.children ?? []).map((child) => child.content).join("")));
         continue;
       }
       token.attrSet("src", url);
@@ -123,7 +122,7 @@ function refuseUrls(tokens: Token[]): Token[] {
 }
 
 markdown.core.ruler.push("refuse_urls", (state) => {
-  state.tokens = refuseUrls(state.tokens);
+  state.tokens = refuseUrls(state.tokens, (content) => Object.assign(new state.Token("text", "", 0), { content }));
 });
 
 export function renderMarkdown(body: string): string | undefined {
