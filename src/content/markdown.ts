@@ -82,8 +82,14 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
       return { tagName: "img", attribs };
     },
   },
-  // Unwrapped: the element goes, what it holds stays.
-  exclusiveFilter: (frame) => (frame.tag === "a" && !frame.attribs.href ? "excludeTag" : false),
+  // A link without a URL is unwrapped (its text stays); a refused image without alt text goes.
+  exclusiveFilter: (frame) => {
+    if (frame.tag === "a" && !frame.attribs.href) return "excludeTag";
+    // sanitize-html keeps the `text` a transform gave in the frame's innerText.
+    // biome-ignore lint/performance/useDomNodeTextContent: a sanitize-html frame, not a DOM node.
+    const { innerText: alt = "" } = frame as sanitizeHtml.IFrame & { innerText?: string };
+    return frame.tag === "img" && !frame.attribs.src && alt.trim() === "";
+  },
 };
 
 // CommonMark with raw HTML on: the sanitiser, not the Markdown parser, decides what stays.

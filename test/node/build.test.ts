@@ -276,7 +276,7 @@ describe("a valid record", () => {
     ["[x](javascript:alert(1))", "<p>x</p>"],
     ["[x](JaVaScRiPt:alert(1))", "<p>x</p>"],
     ["<img src=x onerror=alert(1)>", undefined],
-    ["see <img src=x onerror=alert(1) alt=chart>", "<p>see chart</p>"],
+    ["see <img src=x onerror=alert(1) alt=chart>", "<p>see <span>chart</span></p>"],
     ['<iframe src="https://evil.example"></iframe>', undefined],
     ['<a href="javascript:x" onclick="y">z</a>', "<p>z</p>"],
     ["![i](data:image/png;base64,AAA)", "<p>i</p>"],
