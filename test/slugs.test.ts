@@ -21,7 +21,8 @@ const TOPICS: [label: string, slug: string][] = [
   ["İstanbul", "istanbul"],
 ];
 
-describe.each(STORE_KINDS)("slugs in URLs, %s store", (kind) => {
+// Generous: a D1 fixture load per test on a shared machine.
+describe.each(STORE_KINDS)("slugs in URLs, %s store", { timeout: 60_000 }, (kind) => {
   const fetchFeed = () => storeApp(kind, corpus.articles, corpus.now);
 
   it("compiles every label of the record to its slug", () => {
