@@ -2,7 +2,7 @@
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
 import { isSlug, SLUG_MAX } from "../content/slug.js";
-import type { Position } from "../feed/select.js";
+import type { Position } from "../store/store.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
 
 export const DEFAULT_LIMIT = 20;
