@@ -3,6 +3,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { contentFacts } from "./test/support/content-facts.js";
+import { hostileCorpus } from "./test/support/hostile.js";
 
 export default defineConfig(async () => ({
   test: {
@@ -19,7 +20,11 @@ export default defineConfig(async () => ({
           name: "workers",
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/browser/**"],
-          provide: { ...(await contentFacts("content")), fakeNow: process.env.TEST_FAKE_NOW ?? "" },
+          provide: {
+            ...(await contentFacts("content")),
+            hostile: await hostileCorpus("test/fixtures/hostile"),
+            fakeNow: process.env.TEST_FAKE_NOW ?? "",
+          },
           // TEST_FAKE_NOW moves every Date in workerd (see test/support/fake-now.ts).
           setupFiles: ["test/support/d1-setup.ts", ...(process.env.TEST_FAKE_NOW ? ["test/support/fake-now.ts"] : [])],
         },

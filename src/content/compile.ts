@@ -12,6 +12,7 @@ import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js"
 import { normalise } from "./normalise.js";
 import { compareArticles } from "./order.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
+import { termClashes } from "./terms.js";
 
 /** A file larger than this is not a news record; it is rejected before parsing. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -262,6 +263,7 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
   const articles: Article[] = [];
   const idsSeen = new Map<string, string>();
   const records: { file: string; id: string; full: string }[] = [];
+  const compiled: { file: string; article: Article }[] = [];
   let drafts = 0;
 
   for (const entry of entries) {
@@ -303,9 +305,12 @@ export async function compileDirectory(dir: string, displayDir = path.basename(d
     const parsed = parseRecord(record.file, record.id, bytes);
     warnings.push(...parsed.warnings);
     if (!parsed.ok) problems.push(...parsed.problems);
-    else if (parsed.article) articles.push(parsed.article);
-    else drafts++;
+    else if (parsed.article) {
+      articles.push(parsed.article);
+      compiled.push({ file: record.file, article: parsed.article });
+    } else drafts++;
   }
+  problems.push(...termClashes(compiled));
   // Problems in file order, as a writer goes through the folder (the sort is stable).
   const byFile = (a: Problem, b: Problem) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   problems.sort(byFile);

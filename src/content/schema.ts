@@ -1,6 +1,7 @@
 // The article record's front matter: the only description of a record. The build
 // parses every file through `ArticleRecord`; the compiled model's types come from here.
 import { z } from "zod";
+import { SLUG_MAX, slugify } from "./slug.js";
 
 /** Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 const XML_ILLEGAL =
@@ -12,9 +13,12 @@ export function cleanText(value: string): string {
   return value.replace(XML_ILLEGAL, "");
 }
 
-/** Length caps: a record is a news item, not a book. Documented in the README. */
+/**
+ * Length caps that stop the build: sizes that would threaten the service, not a writer's
+ * slip (a long title builds, shortened in feeds: src/content/display.ts). Documented in the README.
+ */
 export const LIMITS = {
-  title: 500,
+  title: 2_000,
   excerpt: 5_000,
   body: 200_000,
   url: 2_048,
@@ -25,6 +29,16 @@ export const LIMITS = {
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).transform(cleanText);
 
 const requiredText = (max: number) => text(max).refine((value) => value.trim().length > 0, "must not be empty");
+
+/** A topic, category or provider name: it must give a slug, its address (src/content/slug.ts). */
+const isLabel = (value: string) => slugify(value) !== "" && slugify(value).length <= SLUG_MAX;
+
+const label = requiredText(LIMITS.label)
+  .refine(
+    (value) => value.trim() === "" || slugify(value) !== "",
+    "has no letter or digit to make its address (slug) from",
+  )
+  .refine((value) => slugify(value).length <= SLUG_MAX, `makes a slug longer than ${SLUG_MAX} characters`);
 
 /** An absolute http(s) URL; anything else (javascript:, data:, relative) is rejected. */
 export const HttpUrl = z
@@ -51,10 +65,16 @@ export const Instant = z
     return year >= 1970 && year <= 9999;
   }, "must be between the years 1970 and 9999");
 
-const Provider = z.object({
-  name: requiredText(LIMITS.label),
-  domain: text(LIMITS.label).optional(),
-});
+/** A provider needs a name or a domain; one with a domain only is shown by it, with a warning. */
+const Provider = z
+  .object({
+    name: label.optional(),
+    domain: text(LIMITS.label).optional(),
+  })
+  .refine((provider) => provider.name !== undefined || isLabel(provider.domain ?? ""), {
+    message: "needs a name, or a domain to show instead",
+    path: ["name"],
+  });
 
 const Image = z.object({
   url: HttpUrl,
@@ -98,8 +118,8 @@ export const ArticleRecord = z
   .object({
     title: requiredText(LIMITS.title),
     excerpt: text(LIMITS.excerpt).optional(),
-    category: requiredText(LIMITS.label).optional(),
-    topics: list(requiredText(LIMITS.label)).optional(),
+    category: label.optional(),
+    topics: list(label).optional(),
     publishedDateTime: Instant,
     originalUrl: HttpUrl.optional(),
     webUrl: HttpUrl.optional(),

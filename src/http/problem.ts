@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type SiteConfig, siteConfig } from "../config.js";
+import { isSlug } from "../content/slug.js";
 import { StoreUnavailable } from "../store/store.js";
 import { layout, text } from "./layout.js";
 import { wantsReadableView } from "./negotiate.js";
@@ -89,9 +90,9 @@ export function onError(error: Error, c: Context): Response {
   );
 }
 
-/** What a client sent is never echoed back in a path's problem: only a slug's safe characters. */
+/** What a client sent is never echoed back in a path's problem, unless it is a well-formed slug. */
 export function unknownTerm(kind: string, slug: string): HttpProblem {
-  const named = /^[\p{L}\p{N}-]{1,100}$/u.test(slug) ? ` ${slug}` : " at this address";
+  const named = slug.length <= 100 && isSlug(slug) ? ` ${slug}` : " at this address";
   return new HttpProblem(404, "Not Found", `There is no ${kind}${named}.`);
 }
 

@@ -1,6 +1,7 @@
 // Query parameters of feed requests, parsed through one zod schema. Unknown parameters
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
+import { isSlug, SLUG_MAX } from "../content/slug.js";
 import { words } from "../content/tokens.js";
 import type { Position } from "../store/store.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
@@ -15,14 +16,12 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
+/** A term's slug as the service writes it (src/content/slug.ts); NFC, so a decomposed spelling finds it too. */
 const slug = z
   .string()
-  .max(200, "must be at most 200 characters")
+  .max(SLUG_MAX, `must be at most ${SLUG_MAX} characters`)
   .transform((value) => value.normalize("NFC"))
-  .refine(
-    (value) => /^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(value),
-    "must be a slug such as ai-in-healthcare",
-  );
+  .refine(isSlug, "must be a slug such as ai-in-healthcare");
 
 /** Most words a keyword parameter may hold: each one is an index lookup. */
 export const MAX_WORDS = 10;

@@ -59,9 +59,10 @@ export interface ViewRequest {
   path: string;
 }
 
+/** A path segment as text; NFC, the form every slug is written in, so any spelling of it finds the term. */
 const decode = (segment: string) => {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(segment).normalize("NFC");
   } catch {
     return undefined;
   }
