@@ -15,3 +15,32 @@ export function renderMarkdown(body: string): string | undefined {
   const source = cleanText(body).trim();
   return source === "" ? undefined : markdown.render(source).trim();
 }
+
+type Token = ReturnType<typeof markdown.parse>[number];
+
+/** The words of inline tokens: text and code as written, images by their alt text, breaks as spaces. */
+function inlineText(children: readonly Token[] | null): string {
+  let out = "";
+  for (const child of children ?? []) {
+    if (child.type === "text" || child.type === "code_inline") out += child.content;
+    else if (child.type === "softbreak" || child.type === "hardbreak") out += " ";
+    else if (child.type === "image") out += inlineText(child.children);
+  }
+  return out;
+}
+
+/**
+ * A body's prose as plain text (entities decoded, no markup), for the derived excerpt:
+ * its paragraphs (list items and quotes included), else its headings. Code blocks and
+ * raw HTML are not prose.
+ */
+export function markdownText(body: string): string {
+  const tokens = markdown.parse(cleanText(body), {});
+  const blocks = (inParagraph: boolean) =>
+    tokens
+      .filter((token, i) => token.type === "inline" && (!inParagraph || tokens[i - 1]?.type === "paragraph_open"))
+      .map((token) => inlineText(token.children).trim())
+      .filter(Boolean);
+  const paragraphs = blocks(true);
+  return (paragraphs.length > 0 ? paragraphs : blocks(false)).join(" ");
+}

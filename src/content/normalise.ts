@@ -1,8 +1,9 @@
 // A validated record becomes the compiled, format-neutral article.
 import type { Article, Image, Provider, RelatedArticle, Term } from "./article.js";
 import type { Warn } from "./compile.js";
-import { renderMarkdown } from "./markdown.js";
-import { imageMimeType } from "./mime.js";
+import { excerptOf } from "./excerpt.js";
+import { markdownText, renderMarkdown } from "./markdown.js";
+import { knownImageType } from "./mime.js";
 import type { ArticleRecord } from "./schema.js";
 import { slugify } from "./slug.js";
 
@@ -20,7 +21,12 @@ function provider(source: NonNullable<ArticleRecord["provider"]>): Provider {
 }
 
 function image(source: NonNullable<ArticleRecord["images"]>[number]): Image {
-  return { url: source.url, width: source.width, height: source.height, mimeType: imageMimeType(source.url) };
+  return {
+    url: source.url,
+    width: source.width,
+    height: source.height,
+    mimeType: knownImageType(source.url, source.type),
+  };
 }
 
 function related(source: NonNullable<ArticleRecord["related"]>[number]): RelatedArticle {
@@ -48,7 +54,8 @@ export function normalise(id: string, record: ArticleRecord, body: string, _warn
   return {
     id,
     title: record.title.trim(),
-    summary: record.excerpt?.trim() || undefined,
+    // The record's excerpt, else one derived from the body (excerpt.ts).
+    summary: record.excerpt?.trim() || excerptOf(markdownText(body)),
     contentHtml: renderMarkdown(body),
     url,
     externalUrl: record.originalUrl !== url ? record.originalUrl : undefined,

@@ -1,5 +1,6 @@
 // Atom 1.0 (RFC 4287) with Media RSS and feed history. Feedly reads Atom's own icon and logo.
 import type { Article } from "../content/article.js";
+import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
 import { type FeedView, terms } from "./view.js";
@@ -26,9 +27,8 @@ const entry = memoPerArticle((view: FeedView, article: Article): string => {
   out += link("alternate", article.url, "text/html");
   if (article.externalUrl) out += link("via", article.externalUrl, "text/html");
   for (const related of article.related) out += link("related", related.url, "text/html", related.title);
-  for (const image of article.images) {
-    if (image.mimeType) out += link("enclosure", image.url, image.mimeType);
-  }
+  // Every image, whatever its URL looks like: readers of core Atom see only these.
+  for (const image of article.images) out += link("enclosure", image.url, enclosureType(image.mimeType));
   out += textElement("published", article.published);
   out += textElement("updated", article.published);
   // Entries without a provider inherit the feed's author.

@@ -1,5 +1,6 @@
 // RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
 import type { Article } from "../content/article.js";
+import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
 import { type FeedView, terms } from "./view.js";
@@ -35,8 +36,8 @@ const item = memoPerArticle((view: FeedView, article: Article): string => {
   out += textElement("description", article.summary && textToHtml(article.summary));
   out += textElement("content:encoded", article.contentHtml);
   for (const term of terms(view, article)) out += textElement("category", term.label, { domain: term.scheme });
-  // One enclosure per item is all RSS readers agree on, and only with a known type.
-  if (first?.mimeType) out += `<enclosure${attrs({ url: first.url, length: 0, type: first.mimeType })}/>`;
+  // One enclosure per item is all RSS readers agree on; RSS requires its type (mime.ts).
+  if (first) out += `<enclosure${attrs({ url: first.url, length: 0, type: enclosureType(first.mimeType) })}/>`;
   out += mediaElements(article);
   if (article.externalUrl) out += atomLink("via", article.externalUrl);
   for (const related of article.related) out += atomLink("related", related.url, "text/html", related.title);
