@@ -127,6 +127,9 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       expect(json.items[0]?.content_text).toBe("Only a title");
       const [entry] = readAtom(await (await fetchFeed("/atom.xml")).text()).items;
       expect(entry?.summary).toBe("Only a title");
+      // RSS too: its core `description`, the only text a reader of core RSS shows.
+      const [item] = readRss(await (await fetchFeed("/rss.xml")).text()).items;
+      expect(item?.summary).toBe("Only a title");
     });
   });
 });

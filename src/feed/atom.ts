@@ -3,7 +3,7 @@ import type { Article } from "../content/article.js";
 import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, terms } from "./view.js";
+import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 import { attrs, feedLinks, stylesheetInstruction, textElement } from "./xml.js";
 
 const NAMESPACES = attrs({
@@ -36,11 +36,8 @@ const entry = memoPerArticle((view: FeedView, article: Article): string => {
   for (const term of terms(view, article)) {
     out += `<category${attrs({ term: term.slug, scheme: term.scheme, label: term.label })}/>`;
   }
-  // Readers show an entry with no summary and no content as blank; the title stands in.
-  out += textElement("summary", article.summary ?? (article.contentHtml ? undefined : article.title), {
-    type: "text",
-  });
-  out += textElement("content", article.contentHtml, { type: "html" });
+  out += textElement("summary", summaryOf(article), { type: "text" });
+  out += textElement("content", contentOf(view, article), { type: "html" });
   out += mediaElements(article);
   return `${out}</entry>\n`;
 });

@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
 
 /** The view-level inputs an item may depend on, beside the article itself. */
 const siteKey = (view: FeedView) =>
-  `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url}`;
+  `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url} ${view.fullText}`;
 
 /**
  * Bytes of rendered items kept per format: 8 MiB, so 24 MiB for the three formats,

@@ -3,7 +3,7 @@ import type { Article } from "../content/article.js";
 import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, terms } from "./view.js";
+import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 import { attrs, feedLinks, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
 const NAMESPACES = attrs({
@@ -32,9 +32,9 @@ const item = memoPerArticle((view: FeedView, article: Article): string => {
   out += textElement("pubDate", rfc822(article.published));
   // RSS `author` must be an e-mail address; a provider is a name, which is dc:creator.
   out += textElement("dc:creator", article.provider?.name);
-  // `description` is read as HTML by readers, so the plain-text excerpt is escaped for it.
-  out += textElement("description", article.summary && textToHtml(article.summary));
-  out += textElement("content:encoded", article.contentHtml);
+  // `description` is read as HTML by readers, so the plain-text summary is escaped for it.
+  out += textElement("description", textToHtml(summaryOf(article)));
+  out += textElement("content:encoded", contentOf(view, article));
   for (const term of terms(view, article)) out += textElement("category", term.label, { domain: term.scheme });
   // One enclosure per item is all RSS readers agree on; RSS requires its type (mime.ts).
   if (first) out += `<enclosure${attrs({ url: first.url, length: 0, type: enclosureType(first.mimeType) })}/>`;

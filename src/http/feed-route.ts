@@ -93,7 +93,13 @@ function checkTerms(answer: FeedAnswer, named: Named[], query: FeedQuery, scope:
 }
 
 /** Terms, page and archive neighbours of a document: one store call, one D1 round trip. */
-async function askStore(store: ArticleStore, route: FeedRoute, range: Range | undefined, now: number) {
+async function askStore(
+  store: ArticleStore,
+  route: FeedRoute,
+  range: Range | undefined,
+  now: number,
+  pageSize: number,
+) {
   const { query, scope } = route;
   const named = namedTerms(query, scope);
   const filters = viewFilters(query, scope);
@@ -101,7 +107,7 @@ async function askStore(store: ArticleStore, route: FeedRoute, range: Range | un
     terms: named,
     select: range
       ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
-      : { filters, now, limit: query.limit, before: query.before, paging: true },
+      : { filters, now, limit: query.limit ?? pageSize, before: query.before, paging: true },
     neighbours: range
       ? { before: range.from, after: range.to }
       : query.before
@@ -135,7 +141,7 @@ export async function newestOfView(
     query: { ...query, limit, before: undefined },
     readable: false,
   };
-  const { selection, subject } = await askStore(store, route, undefined, now);
+  const { selection, subject } = await askStore(store, route, undefined, now, limit);
   return { items: selection.items, nextChangeMs: selection.nextChangeMs, subject };
 }
 
@@ -215,7 +221,7 @@ const earliest = (...times: (number | undefined)[]) => {
 /** A cache miss of a feed document: resolve terms → select → navigation → render. */
 export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
   const range = route.month === undefined ? undefined : archiveRange(route.month, now);
-  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now);
+  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now, site.pageSize);
   const urls = urlsOf(site, route);
   const { nav, changesMs } = range
     ? archiveNav(neighbours, route, urls, now)

@@ -92,10 +92,10 @@ export class Pipeline {
   /** The Hono handler of every cached view: parse → key → cache → (miss) render. */
   readonly handler = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
-    const view = parseViewRequest(new URL(request.url), request.headers);
+    const site = c.var.site;
+    const view = parseViewRequest(new URL(request.url), request.headers, site.pageSize);
     if (!view) return staticAsset(c);
     this.remember(request, view.path);
-    const site = c.var.site;
     const version = await this.version.get(c.executionCtx);
     const now = this.deps.now();
     return this.cache.serve(request, c.executionCtx, {
