@@ -4,7 +4,7 @@ import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
 import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
-import { attrs, feedLinks, stylesheetInstruction, textElement } from "./xml.js";
+import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement } from "./xml.js";
 
 const NAMESPACES = attrs({
   xmlns: "http://www.w3.org/2005/Atom",
@@ -20,7 +20,7 @@ function person(name: string, uri: string | undefined): string {
   return `<author>${textElement("name", name)}${textElement("uri", uri)}</author>`;
 }
 
-const entry = memoPerArticle((view: FeedView, article: Article): string => {
+export const atomEntry = memoPerArticle((view: FeedView, article: Article): string => {
   let out = "<entry>";
   out += textElement("id", view.tagPrefix + article.id);
   out += textElement("title", article.title, { type: "text" });
@@ -37,7 +37,7 @@ const entry = memoPerArticle((view: FeedView, article: Article): string => {
     out += `<category${attrs({ term: term.slug, scheme: term.scheme, label: term.label })}/>`;
   }
   out += textElement("summary", summaryOf(article), { type: "text" });
-  out += textElement("content", contentOf(view, article), { type: "html" });
+  out += htmlElement("content", contentOf(view, article), { type: "html" });
   out += mediaElements(article);
   return `${out}</entry>\n`;
 });
@@ -54,5 +54,5 @@ export function renderAtom(view: FeedView): Uint8Array {
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);
   out += "\n";
-  return joinBytes([out, ...view.items.map((article) => entry(view, article)), "</feed>\n"]);
+  return joinBytes([out, ...view.items.map((article) => atomEntry(view, article)), "</feed>\n"]);
 }

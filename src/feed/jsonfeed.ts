@@ -51,7 +51,7 @@ function item(view: FeedView, article: Article) {
 }
 
 /** An item as it stands in the `items` array: pretty-printed, indented four spaces. */
-const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
+export const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
 
 const ITEM_SEPARATOR = new TextEncoder().encode(",\n");
 

@@ -5,6 +5,7 @@
 // request, around item bytes copied from here: encoding a whole 100 KB document on
 // every cache miss cost more than rendering it.
 import type { Article } from "../content/article.js";
+import { capItem, ITEM_CAP_BYTES } from "./budget.js";
 import type { FeedView } from "./view.js";
 
 export type ItemRenderer = (view: FeedView, article: Article) => string;
@@ -44,7 +45,9 @@ export function memoPerArticle(render: ItemRenderer, capacity = MEMO_CAPACITY_BY
         return hit.out;
       }
     }
-    const out = encoder.encode(render(view, article));
+    let out = encoder.encode(render(view, article));
+    // Rare and remembered: an item over the cap is rendered again within it (budget.ts).
+    if (out.byteLength > ITEM_CAP_BYTES) out = capItem(article, (cut) => encoder.encode(render(view, cut)));
     if (out.byteLength > capacity) return out;
     cache.set(article, { key, out });
     size += out.byteLength;

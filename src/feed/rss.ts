@@ -4,7 +4,7 @@ import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
 import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
-import { attrs, feedLinks, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
+import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
 const NAMESPACES = attrs({
   version: "2.0",
@@ -23,7 +23,7 @@ function atomLink(rel: string, href: string, type?: string, title?: string): str
   return `<atom:link${attrs({ rel, type, href, title })}/>`;
 }
 
-const item = memoPerArticle((view: FeedView, article: Article): string => {
+export const rssItem = memoPerArticle((view: FeedView, article: Article): string => {
   const [first] = article.images;
   let out = "<item>";
   out += textElement("title", article.title);
@@ -34,7 +34,7 @@ const item = memoPerArticle((view: FeedView, article: Article): string => {
   out += textElement("dc:creator", article.provider?.name);
   // `description` is read as HTML by readers, so the plain-text summary is escaped for it.
   out += textElement("description", textToHtml(summaryOf(article)));
-  out += textElement("content:encoded", contentOf(view, article));
+  out += htmlElement("content:encoded", contentOf(view, article));
   for (const term of terms(view, article)) out += textElement("category", term.label, { domain: term.scheme });
   // One enclosure per item is all RSS readers agree on; RSS requires its type (mime.ts).
   if (first) out += `<enclosure${attrs({ url: first.url, length: 0, type: enclosureType(first.mimeType) })}/>`;
@@ -55,5 +55,5 @@ export function renderRss(view: FeedView): Uint8Array {
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
   // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
   out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;
-  return joinBytes([out, ...view.items.map((article) => item(view, article)), "</channel></rss>\n"]);
+  return joinBytes([out, ...view.items.map((article) => rssItem(view, article)), "</channel></rss>\n"]);
 }

@@ -2,6 +2,7 @@
 // articles, a topic, a provider or a category, plus query filters), its pages, and its
 // monthly archives (RFC 5005). The request was parsed and the cache asked before this runs.
 import type { SiteConfig } from "../config.js";
+import { itemsWithinBudget } from "../feed/budget.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
@@ -213,6 +214,20 @@ function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: Fee
   };
 }
 
+/**
+ * A page cut to the byte budget (src/feed/budget.ts), measured in the format's own memoised
+ * items, which the render then reuses: fewer items when they are large, and `more` set so
+ * that the `next` link carries on after the last one shown. Archives hold their whole month.
+ */
+function withinBudget(site: SiteConfig, route: FeedRoute, urls: Urls, selection: Selection): Selection {
+  const { item } = FORMATS[route.format];
+  const measure = feedView(site, { key: "", homeUrl: urls.home, links: urls.links, nav: {}, archive: false }, []);
+  const count = itemsWithinBudget(selection.items.map((article) => item(measure, article).byteLength));
+  return count < selection.items.length
+    ? { ...selection, items: selection.items.slice(0, count), more: true }
+    : selection;
+}
+
 const earliest = (...times: (number | undefined)[]) => {
   const known = times.filter((t): t is number => t !== undefined);
   return known.length > 0 ? Math.min(...known) : undefined;
@@ -221,8 +236,10 @@ const earliest = (...times: (number | undefined)[]) => {
 /** A cache miss of a feed document: resolve terms → select → navigation → render. */
 export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
   const range = route.month === undefined ? undefined : archiveRange(route.month, now);
-  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now, site.pageSize);
+  const answer = await askStore(deps.store, route, range, now, site.pageSize);
+  const { subject, neighbours } = answer;
   const urls = urlsOf(site, route);
+  const selection = range ? answer.selection : withinBudget(site, route, urls, answer.selection);
   const { nav, changesMs } = range
     ? archiveNav(neighbours, route, urls, now)
     : pagingNav(neighbours, route, urls, selection, now);
