@@ -128,6 +128,7 @@ type Format = keyof typeof FILES;
 
 /** The rule docs/feeds.md gives, by the extensions the sample uses. */
 const BY_EXTENSION: Record<string, string> = {
+  gif: "image/gif",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",
   png: "image/png",
