@@ -32,10 +32,13 @@ export function excerptOf(text: string, max = EXCERPT_LENGTH): string | undefine
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat === "") return undefined;
   if (flat.length <= max) return flat;
-  const whole = prefixOf(sentences, flat, max).trim();
+  // Only the start matters; segmenting a 200,000-character sentence to its end took a second.
+  // The slack lets the sentence rules see past a full stop near the limit.
+  const head = flat.slice(0, max + 100);
+  const whole = prefixOf(sentences, head, max).trim();
   if (whole.length >= Math.min(MIN_SENTENCES_LENGTH, max)) return whole;
   const room = max - ELLIPSIS.length;
-  const cut = prefixOf(words, flat, room).trim() || prefixOf(graphemes, flat, room);
+  const cut = prefixOf(words, head, room).trim() || prefixOf(graphemes, head, room);
   // Punctuation left dangling before the ellipsis (`word,…`) reads as a typo.
   return `${cut.replace(/[\s,;:–—-]+$/u, "")}${ELLIPSIS}`;
 }
