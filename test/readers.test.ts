@@ -5,6 +5,7 @@
 // item of the shipped content/ and of a corpus of extension-less image URLs
 // (test/corpus/readers/). What is expected is read off the record files, parsed here with
 // the `yaml` package, never off the compiled articles.
+/// <reference types="vite/client" />
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";

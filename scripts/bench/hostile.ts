@@ -4,9 +4,9 @@
 // its end; the largest page and item are reported against the documented budget and cap.
 // `npm run bench:hostile` prints one JSON line.
 import { normalise } from "../../src/content/normalise.js";
+import { compareArticles } from "../../src/content/order.js";
 import { ArticleRecord, LIMITS } from "../../src/content/schema.js";
 import { ITEM_CAP_BYTES, PAGE_BUDGET_BYTES } from "../../src/feed/budget.js";
-import { compareArticles } from "../../src/feed/select.js";
 import { FIXED_NOW, installCache, missCache, stubContext, workerEnv, workerVars } from "./runtime.js";
 
 /** Each escapes to the most bytes in some format: `&` (XML, HTML), `<` (JSON's \u003c), `"`. */
