@@ -8,6 +8,8 @@
   <xsl:output method="html" encoding="utf-8" indent="yes" doctype-system="about:legacy-compat"/>
 
   <xsl:variable name="title" select="/rss/channel/title | /atom:feed/atom:title"/>
+  <!-- The site's base URL, which may hold a path (SITE_URL): the feed's icon lives at its root. -->
+  <xsl:variable name="site" select="substring-before(/rss/channel/image/url | /atom:feed/atom:icon, 'icon.png')"/>
   <xsl:variable name="self" select="/rss/channel/atom:link[@rel='self']/@href | /atom:feed/atom:link[@rel='self']/@href"/>
 
   <xsl:template match="/">
@@ -16,10 +18,10 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> (feed)</title>
-        <link rel="stylesheet" href="/site.css"/>
+        <link rel="stylesheet" href="{$site}site.css"/>
       </head>
       <body>
-        <header><a href="/">Home</a></header>
+        <header><a href="{$site}">Home</a></header>
         <main>
           <p class="banner">This is a web feed. <strong>Subscribe</strong> by copying its address into your feed reader:
             <code><xsl:value-of select="$self"/></code></p>

@@ -2,8 +2,9 @@
 // the cache's hit path first, then the Hono app (middleware, the pipeline, errors).
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
-import { siteConfig } from "./config.js";
+import { type SiteConfig, siteConfig } from "./config.js";
 import { embedScriptRoutes } from "./embed/script.js";
+import { matchBase, outsideResponse } from "./http/base-path.js";
 import type { FeedDeps } from "./http/feed-route.js";
 import { allowedMethods, corsHeaders, noSniff, urlLength } from "./http/headers.js";
 import { Pipeline, type PipelineOptions } from "./http/pipeline.js";
@@ -31,14 +32,19 @@ export function createApp(deps: FeedDeps, options: PipelineOptions = {}) {
   app.onError(onError);
 
   return {
-    fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    fetch(outer: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
       // Settings that do not parse are the app's to report (onError), not the hit path's.
-      let hit: Response | undefined;
+      let site: SiteConfig | undefined;
       try {
-        hit = pipeline.hit(request, siteConfig(env), ctx);
+        site = siteConfig(env);
       } catch {
-        hit = undefined;
+        site = undefined;
       }
+      // A site under a path: the app sees requests without it (base-path.ts).
+      const match = site ? matchBase(outer, site) : { inside: outer };
+      if (!("inside" in match)) return outsideResponse(match, site as SiteConfig);
+      const request = match.inside;
+      const hit = site && pipeline.hit(request, site, ctx);
       if (!hit) return app.fetch(request, env, ctx);
       countRequest(counter, request, hit.status, env, ctx);
       return hit;

@@ -66,8 +66,26 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       const text = await (await storeApp(kind, [hostile])(path)).text();
       const names = elementNames(parseXml(text));
       for (const name of ["script", "b", "title>", "x", "tagged", "category>"]) expect(names.has(name)).toBe(false);
-      expect(text.match(/<!\[CDATA\[/g)).toBeNull();
+      // The HTML body alone travels in CDATA (escaped once, by Markdown); no text field does.
+      expect(text.match(/<!\[CDATA\[/g)).toHaveLength(1);
+      expect(text).toMatch(
+        path === "/rss.xml" ? /<content:encoded><!\[CDATA\[<p>/ : /<content type="html"><!\[CDATA\[<p>/,
+      );
     });
+
+    it.each(["/rss.xml", "/atom.xml"] as const)(
+      "%s carries a body's escapes once, and a ]]> in it intact",
+      async (path) => {
+        const ampersands = article({ contentHtml: `<p>${"&amp;".repeat(10_000)}</p>` });
+        const closer = article({ contentHtml: "<p>a</p>]]><p>b ]]]]> c</p>" });
+        const text = await (await storeApp(kind, [ampersands, closer])(path)).text();
+        expect(text).not.toContain("&amp;amp;");
+        // 10,000 characters escaped once are 50,000 bytes; escaped twice, they were 90,000.
+        expect(new TextEncoder().encode(text).byteLength).toBeLessThan(55_000);
+        const items = path === "/rss.xml" ? readRss(text).items : readAtom(text).items;
+        expect(items.map((item) => item.content)).toEqual([closer.contentHtml, ampersands.contentHtml]);
+      },
+    );
 
     it("keeps JSON safe to inline in an HTML page", async () => {
       const text = await (await storeApp(kind, [hostile])("/feed.json")).text();
@@ -127,6 +145,9 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       expect(json.items[0]?.content_text).toBe("Only a title");
       const [entry] = readAtom(await (await fetchFeed("/atom.xml")).text()).items;
       expect(entry?.summary).toBe("Only a title");
+      // RSS too: its core `description`, the only text a reader of core RSS shows.
+      const [item] = readRss(await (await fetchFeed("/rss.xml")).text()).items;
+      expect(item?.summary).toBe("Only a title");
     });
   });
 });

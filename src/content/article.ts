@@ -19,7 +19,7 @@ export interface Image {
   url: string;
   width?: number;
   height?: number;
-  /** A real MIME type known from the URL's extension; absent when it cannot be known. */
+  /** A real MIME type, as the record declares it or from the URL's extension; absent when unknown. */
   mimeType?: string;
 }
 

@@ -137,3 +137,42 @@ export function renderMarkdown(body: string): string | undefined {
   const html = sanitizeHtml(markdown.render(source), sanitizeOptions).trim();
   return html === "" ? undefined : html;
 }
+
+/** The words of inline tokens: text and code as written, images by their alt text, breaks as spaces. */
+function inlineText(children: readonly Token[] | null): string {
+  let out = "";
+  for (const child of children ?? []) {
+    if (child.type === "text" || child.type === "code_inline") out += child.content;
+    else if (child.type === "softbreak" || child.type === "hardbreak") out += " ";
+    else if (child.type === "image") out += inlineText(child.children);
+  }
+  return out;
+}
+
+/**
+ * The start of a body's prose as plain text (entities decoded, no markup), for the derived
+ * excerpt: its paragraphs (list items and quotes included), else its headings. Code blocks
+ * and raw HTML are not prose. A long body gives at least its first 1,000 characters.
+ */
+export function markdownText(body: string): string {
+  // An excerpt needs the first few hundred characters: the body up to a paragraph break
+  // past 8,000 characters usually holds them, and parsing all of a long body costs.
+  const source = cleanText(body);
+  const end = source.indexOf("\n\n", 8_000);
+  if (end >= 0) {
+    const head = proseOf(source.slice(0, end));
+    if (head.length >= 1_000) return head;
+  }
+  return proseOf(source);
+}
+
+function proseOf(source: string): string {
+  const tokens = markdown.parse(source, {});
+  const blocks = (inParagraph: boolean) =>
+    tokens
+      .filter((token, i) => token.type === "inline" && (!inParagraph || tokens[i - 1]?.type === "paragraph_open"))
+      .map((token) => inlineText(token.children).trim())
+      .filter(Boolean);
+  const paragraphs = blocks(true);
+  return (paragraphs.length > 0 ? paragraphs : blocks(false)).join(" ");
+}

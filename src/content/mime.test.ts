@@ -1,6 +1,6 @@
 // Image types from a URL's extension, against the IANA media type registry's names.
 import { describe, expect, it } from "vitest";
-import { imageMimeType } from "./mime.js";
+import { enclosureType, imageMimeType, knownImageType } from "./mime.js";
 
 describe("imageMimeType", () => {
   it.each([
@@ -32,5 +32,24 @@ describe("imageMimeType", () => {
     "https://img.example/a?name=b.png",
   ])("%s has no type from its extension", (url) => {
     expect(imageMimeType(url)).toBeUndefined();
+  });
+});
+
+describe("knownImageType", () => {
+  it.each([
+    // What the record declares wins over the extension; the extension fills in otherwise.
+    ["https://images.example-cdn.com/photo?id=123", "image/png", "image/png"],
+    ["https://img.example/a.jpg", "image/webp", "image/webp"],
+    ["https://img.example/a.jpg", undefined, "image/jpeg"],
+    ["https://images.example-cdn.com/photo?id=123", undefined, undefined],
+  ])("%s declared %s is %s", (url, declared, type) => {
+    expect(knownImageType(url, declared)).toBe(type);
+  });
+});
+
+describe("enclosureType", () => {
+  it("keeps a known type", () => expect(enclosureType("image/png")).toBe("image/png"));
+  it("falls back to the image media range when the type is unknown", () => {
+    expect(enclosureType(undefined)).toBe("image/*");
   });
 });

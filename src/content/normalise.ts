@@ -3,8 +3,9 @@ import { rfc3339 } from "../dates.js";
 import type { Article, Image, Provider, RelatedArticle, Term } from "./article.js";
 import type { Warn } from "./compile.js";
 import { shorten, TITLE_DISPLAY_MAX } from "./display.js";
-import { renderMarkdown } from "./markdown.js";
-import { imageMimeType } from "./mime.js";
+import { excerptOf } from "./excerpt.js";
+import { markdownText, renderMarkdown } from "./markdown.js";
+import { knownImageType } from "./mime.js";
 import type { ArticleRecord } from "./schema.js";
 import { slugify } from "./slug.js";
 
@@ -39,7 +40,12 @@ function displayTitle(title: string, field: string, warn: Warn): string {
 }
 
 function image(source: NonNullable<ArticleRecord["images"]>[number]): Image {
-  return { url: source.url, width: source.width, height: source.height, mimeType: imageMimeType(source.url) };
+  return {
+    url: source.url,
+    width: source.width,
+    height: source.height,
+    mimeType: knownImageType(source.url, source.type),
+  };
 }
 
 function related(source: NonNullable<ArticleRecord["related"]>[number], i: number, warn: Warn): RelatedArticle {
@@ -74,8 +80,12 @@ export function normalise(id: string, record: ArticleRecord, body: string, warn:
   return {
     id,
     title,
-    // A shortened title without an excerpt: the whole headline is still there to read.
-    summary: record.excerpt?.trim() || (title !== record.title.trim() ? record.title.trim() : undefined),
+    // The record's excerpt, else one derived from the body (excerpt.ts); a shortened title
+    // without either keeps the whole headline readable there.
+    summary:
+      record.excerpt?.trim() ||
+      excerptOf(markdownText(body)) ||
+      (title !== record.title.trim() ? record.title.trim() : undefined),
     contentHtml: renderMarkdown(body),
     url,
     externalUrl: record.originalUrl !== url ? record.originalUrl : undefined,

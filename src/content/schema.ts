@@ -81,6 +81,11 @@ const Image = z.object({
   width: z.number().int().positive().max(100_000).optional(),
   height: z.number().int().positive().max(100_000).optional(),
   isCached: z.boolean().optional(),
+  /** The image's MIME type when the URL does not show it, e.g. `image/webp` (RFC 6838 names). */
+  type: z
+    .string()
+    .regex(/^image\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/, "must be an image MIME type such as image/jpeg")
+    .optional(),
 });
 
 const list = <T extends z.ZodType>(item: T) =>

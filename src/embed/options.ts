@@ -26,9 +26,12 @@ export interface EmbedOptions {
   hide: Hideable[];
 }
 
-/** `limit` comes from the feed's own query schema (1 to 100), with the embed's default. */
-export function parseEmbedOptions(params: URLSearchParams, query: FeedQuery): EmbedOptions {
-  const limit = params.has("limit") ? query.limit : EMBED_DEFAULT_LIMIT;
+/**
+ * `limit` comes from the feed's own query schema (1 to 100; absent there when it equals the
+ * site's page size), with the embed's default.
+ */
+export function parseEmbedOptions(params: URLSearchParams, query: FeedQuery, pageSize: number): EmbedOptions {
+  const limit = params.has("limit") ? (query.limit ?? pageSize) : EMBED_DEFAULT_LIMIT;
   const values = params.getAll("hide");
   if (values.length > 1) throw badRequest([{ name: "hide", reason: "must be given once" }]);
   const result = Hide.safeParse(values[0] ?? "");

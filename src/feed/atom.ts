@@ -1,9 +1,10 @@
 // Atom 1.0 (RFC 4287) with Media RSS and feed history. Feedly reads Atom's own icon and logo.
 import type { Article } from "../content/article.js";
+import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, terms } from "./view.js";
-import { attrs, feedLinks, stylesheetInstruction, textElement } from "./xml.js";
+import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
+import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement } from "./xml.js";
 
 const NAMESPACES = attrs({
   xmlns: "http://www.w3.org/2005/Atom",
@@ -19,16 +20,15 @@ function person(name: string, uri: string | undefined): string {
   return `<author>${textElement("name", name)}${textElement("uri", uri)}</author>`;
 }
 
-const entry = memoPerArticle((view: FeedView, article: Article): string => {
+export const atomEntry = memoPerArticle((view: FeedView, article: Article): string => {
   let out = "<entry>";
   out += textElement("id", view.tagPrefix + article.id);
   out += textElement("title", article.title, { type: "text" });
   out += link("alternate", article.url, "text/html");
   if (article.externalUrl) out += link("via", article.externalUrl, "text/html");
   for (const related of article.related) out += link("related", related.url, "text/html", related.title);
-  for (const image of article.images) {
-    if (image.mimeType) out += link("enclosure", image.url, image.mimeType);
-  }
+  // Every image, whatever its URL looks like: readers of core Atom see only these.
+  for (const image of article.images) out += link("enclosure", image.url, enclosureType(image.mimeType));
   out += textElement("published", article.published);
   out += textElement("updated", article.published);
   // Entries without a provider inherit the feed's author.
@@ -36,11 +36,8 @@ const entry = memoPerArticle((view: FeedView, article: Article): string => {
   for (const term of terms(view, article)) {
     out += `<category${attrs({ term: term.slug, scheme: term.scheme, label: term.label })}/>`;
   }
-  // Readers show an entry with no summary and no content as blank; the title stands in.
-  out += textElement("summary", article.summary ?? (article.contentHtml ? undefined : article.title), {
-    type: "text",
-  });
-  out += textElement("content", article.contentHtml, { type: "html" });
+  out += textElement("summary", summaryOf(article), { type: "text" });
+  out += htmlElement("content", contentOf(view, article), { type: "html" });
   out += mediaElements(article);
   return `${out}</entry>\n`;
 });
@@ -57,5 +54,5 @@ export function renderAtom(view: FeedView): Uint8Array {
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);
   out += "\n";
-  return joinBytes([out, ...view.items.map((article) => entry(view, article)), "</feed>\n"]);
+  return joinBytes([out, ...view.items.map((article) => atomEntry(view, article)), "</feed>\n"]);
 }

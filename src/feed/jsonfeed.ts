@@ -3,7 +3,7 @@
 // no `language`) and cannot carry extensions per item in the 1.1 form.
 import type { Article } from "../content/article.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, terms } from "./view.js";
+import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 
 const VERSION = "https://jsonfeed.org/version/1.1";
 
@@ -22,16 +22,15 @@ function toSafeJson(value: unknown): string {
 
 function item(view: FeedView, article: Article) {
   const about = `${view.author.url}json-feed-extensions.html`;
+  const content = contentOf(view, article);
   return {
     id: view.tagPrefix + article.id,
     url: article.url,
     external_url: article.externalUrl,
     title: article.title,
-    summary: article.summary,
-    // 1.1 requires content_html or content_text; the excerpt (else the title) stands in.
-    ...(article.contentHtml
-      ? { content_html: article.contentHtml }
-      : { content_text: article.summary ?? article.title }),
+    summary: summaryOf(article),
+    // 1.1 requires content_html or content_text; the summary stands in for a missing body.
+    ...(content ? { content_html: content } : { content_text: summaryOf(article) }),
     image: article.images[0]?.url,
     date_published: article.published,
     authors: article.provider && [{ name: article.provider.name, url: article.provider.url }],
@@ -52,7 +51,7 @@ function item(view: FeedView, article: Article) {
 }
 
 /** An item as it stands in the `items` array: pretty-printed, indented four spaces. */
-const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
+export const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
 
 const ITEM_SEPARATOR = new TextEncoder().encode(",\n");
 

@@ -5,6 +5,7 @@
 // request, around item bytes copied from here: encoding a whole 100 KB document on
 // every cache miss cost more than rendering it.
 import type { Article } from "../content/article.js";
+import { capItem, ITEM_CAP_BYTES } from "./budget.js";
 import type { FeedView } from "./view.js";
 
 export type ItemRenderer = (view: FeedView, article: Article) => string;
@@ -14,7 +15,7 @@ const encoder = new TextEncoder();
 
 /** The view-level inputs an item may depend on, beside the article itself. */
 const siteKey = (view: FeedView) =>
-  `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url}`;
+  `${view.tagPrefix} ${view.schemes.topic} ${view.schemes.category} ${view.author.url} ${view.fullText}`;
 
 /**
  * Bytes of rendered items kept per format: 8 MiB, so 24 MiB for the three formats,
@@ -44,7 +45,9 @@ export function memoPerArticle(render: ItemRenderer, capacity = MEMO_CAPACITY_BY
         return hit.out;
       }
     }
-    const out = encoder.encode(render(view, article));
+    let out = encoder.encode(render(view, article));
+    // Rare and remembered: an item over the cap is rendered again within it (budget.ts).
+    if (out.byteLength > ITEM_CAP_BYTES) out = capItem(article, (cut) => encoder.encode(render(view, cut)));
     if (out.byteLength > capacity) return out;
     cache.set(article, { key, out });
     size += out.byteLength;

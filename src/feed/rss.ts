@@ -1,11 +1,12 @@
 // RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
 
 import type { Article } from "../content/article.js";
+import { enclosureType } from "../content/mime.js";
 import { httpDate } from "../dates.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
-import { type FeedView, terms } from "./view.js";
-import { attrs, feedLinks, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
+import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
+import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
 const NAMESPACES = attrs({
   version: "2.0",
@@ -25,7 +26,7 @@ function atomLink(rel: string, href: string, type?: string, title?: string): str
   return `<atom:link${attrs({ rel, type, href, title })}/>`;
 }
 
-const item = memoPerArticle((view: FeedView, article: Article): string => {
+export const rssItem = memoPerArticle((view: FeedView, article: Article): string => {
   const [first] = article.images;
   let out = "<item>";
   out += textElement("title", article.title);
@@ -34,12 +35,12 @@ const item = memoPerArticle((view: FeedView, article: Article): string => {
   out += textElement("pubDate", rfc822(article.published));
   // RSS `author` must be an e-mail address; a provider is a name, which is dc:creator.
   out += textElement("dc:creator", article.provider?.name);
-  // `description` is read as HTML by readers, so the plain-text excerpt is escaped for it.
-  out += textElement("description", article.summary && textToHtml(article.summary));
-  out += textElement("content:encoded", article.contentHtml);
+  // `description` is read as HTML by readers, so the plain-text summary is escaped for it.
+  out += textElement("description", textToHtml(summaryOf(article)));
+  out += htmlElement("content:encoded", contentOf(view, article));
   for (const term of terms(view, article)) out += textElement("category", term.label, { domain: term.scheme });
-  // One enclosure per item is all RSS readers agree on, and only with a known type.
-  if (first?.mimeType) out += `<enclosure${attrs({ url: first.url, length: 0, type: first.mimeType })}/>`;
+  // One enclosure per item is all RSS readers agree on; RSS requires its type (mime.ts).
+  if (first) out += `<enclosure${attrs({ url: first.url, length: 0, type: enclosureType(first.mimeType) })}/>`;
   out += mediaElements(article);
   if (article.externalUrl) out += atomLink("via", article.externalUrl);
   for (const related of article.related) out += atomLink("related", related.url, "text/html", related.title);
@@ -57,5 +58,5 @@ export function renderRss(view: FeedView): Uint8Array {
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
   // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
   out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;
-  return joinBytes([out, ...view.items.map((article) => item(view, article)), "</channel></rss>\n"]);
+  return joinBytes([out, ...view.items.map((article) => rssItem(view, article)), "</channel></rss>\n"]);
 }

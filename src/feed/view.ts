@@ -47,6 +47,8 @@ export interface FeedView {
   /** Item ids are this prefix plus the record id. */
   tagPrefix: string;
   author: { name: string; url: string };
+  /** Whether items carry their body (RSS `content:encoded`, Atom `content`, JSON `content_html`). */
+  fullText: boolean;
   items: readonly Article[];
 }
 
@@ -83,6 +85,7 @@ export function feedView(site: SiteConfig, doc: FeedDocument, items: readonly Ar
     schemes: { category: `${site.origin}/categories/`, topic: `${site.origin}/topics/` },
     tagPrefix: site.tagPrefix,
     author: { name: site.title, url: `${site.origin}/` },
+    fullText: site.fullText,
     items,
   };
 }
@@ -93,3 +96,14 @@ export function terms(view: FeedView, article: Article): { label: string; slug: 
   for (const topic of article.topics) out.push({ ...topic, scheme: view.schemes.topic });
   return out;
 }
+
+/**
+ * What every format gives as an item's summary (RSS `description`, Atom `summary`, JSON
+ * `summary`): the excerpt (the record's, else derived from the body), else the title, so
+ * a reader of core elements never shows a blank item.
+ */
+export const summaryOf = (article: Article): string => article.summary ?? article.title;
+
+/** The body, when the site publishes full text. */
+export const contentOf = (view: FeedView, article: Article): string | undefined =>
+  view.fullText ? article.contentHtml : undefined;

@@ -1,8 +1,8 @@
 // XML escaping for the XML renderers, and the feed links they share. Escaping is written
 // by hand because the `feed` package's serializer (xml-js) escapes only `"` in attributes
-// and only the first `]]>` of a CDATA section. Every value here is escaped as text, so
-// `]]>` is never special and no field can open an element. XML-illegal characters were
-// removed at build time.
+// and only the first `]]>` of a CDATA section. Text fields are escaped as text, so no field
+// can open an element; HTML bodies travel in CDATA (every `]]>` split), so the body's own
+// escaping (`&amp;`) is not escaped again. XML-illegal characters were removed at build time.
 import { type FeedView, MEDIA_TYPES, NAV_RELS } from "./view.js";
 
 // Parsers turn a raw CR into LF in text, and tab, CR and LF into spaces in attributes
@@ -46,6 +46,18 @@ export function textElement(
   attributes: Record<string, string | undefined> = {},
 ): string {
   return text === undefined ? "" : `<${name}${attrs(attributes)}>${escapeXml(text)}</${name}>`;
+}
+
+/**
+ * `<name><![CDATA[html]]></name>`: HTML, which has escaped its own text, carried as it is.
+ * Escaping it again as text would turn each `&amp;` into `&amp;amp;`, nine bytes for one
+ * character. A `]]>` inside is split across two sections; a CR (which a parser would
+ * turn into LF inside CDATA, and which rendered Markdown never holds) falls back to text.
+ */
+export function htmlElement(name: string, markup: string | undefined, attributes: Record<string, string> = {}): string {
+  if (markup === undefined) return "";
+  if (markup.includes("\r")) return textElement(name, markup, attributes);
+  return `<${name}${attrs(attributes)}><![CDATA[${markup.replaceAll("]]>", "]]]]><![CDATA[>")}]]></${name}>`;
 }
 
 /** Plain text as HTML, for fields whose format reads HTML (RSS `description`). */

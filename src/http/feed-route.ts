@@ -2,6 +2,7 @@
 // articles, a topic, a provider or a category, plus query filters), its pages, and its
 // monthly archives (RFC 5005). The request was parsed and the cache asked before this runs.
 import type { SiteConfig } from "../config.js";
+import { itemsWithinBudget } from "../feed/budget.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth, startOfNextMonth } from "../feed/months.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
@@ -96,17 +97,23 @@ function topSelect(filters: Filters, top: TopWindow, limit: number, now: number)
 }
 
 /** Terms, page and archive neighbours of a document: one store call, one D1 round trip. */
-async function askStore(store: ArticleStore, route: FeedRoute, range: Range | undefined, now: number) {
+async function askStore(
+  store: ArticleStore,
+  route: FeedRoute,
+  range: Range | undefined,
+  now: number,
+  pageSize: number,
+) {
   const { query, scope, top } = route;
   const named = namedTerms(query, scope);
   const filters = viewFilters(query, scope);
   const answer = await store.feed({
     terms: named,
     select: top
-      ? topSelect(filters, top, query.limit, now)
+      ? topSelect(filters, top, query.limit ?? pageSize, now)
       : range
         ? { filters, now, limit: Number.MAX_SAFE_INTEGER, range, paging: false }
-        : { filters, now, limit: query.limit, before: query.before, paging: true },
+        : { filters, now, limit: query.limit ?? pageSize, before: query.before, paging: true },
     neighbours: range
       ? { before: range.from, after: range.to }
       : query.before || top
@@ -140,7 +147,7 @@ export async function newestOfView(
     query: { ...query, limit, before: undefined },
     readable: false,
   };
-  const { selection, subject } = await askStore(store, route, undefined, now);
+  const { selection, subject } = await askStore(store, route, undefined, now, limit);
   return { items: selection.items, nextChangeMs: selection.nextChangeMs, subject };
 }
 
@@ -212,6 +219,20 @@ function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: Fee
   };
 }
 
+/**
+ * A page cut to the byte budget (src/feed/budget.ts), measured in the format's own memoised
+ * items, which the render then reuses: fewer items when they are large, and `more` set so
+ * that the `next` link carries on after the last one shown. Archives hold their whole month.
+ */
+function withinBudget(site: SiteConfig, route: FeedRoute, urls: Urls, selection: Selection): Selection {
+  const { item } = FORMATS[route.format];
+  const measure = feedView(site, { key: "", homeUrl: urls.home, links: urls.links, nav: {}, archive: false }, []);
+  const count = itemsWithinBudget(selection.items.map((article) => item(measure, article).byteLength));
+  return count < selection.items.length
+    ? { ...selection, items: selection.items.slice(0, count), more: true }
+    : selection;
+}
+
 const earliest = (...times: (number | undefined)[]) => {
   const known = times.filter((t): t is number => t !== undefined);
   return known.length > 0 ? Math.min(...known) : undefined;
@@ -243,8 +264,11 @@ function documentKey(route: FeedRoute): string {
 /** A cache miss of a feed document: resolve terms → select → navigation → render. */
 export async function renderFeed(deps: FeedDeps, site: SiteConfig, route: FeedRoute, now: number): Promise<Rendered> {
   const range = route.month === undefined ? undefined : archiveRange(route.month, now);
-  const { subject, selection, neighbours } = await askStore(deps.store, route, range, now);
+  const answer = await askStore(deps.store, route, range, now, site.pageSize);
+  const { subject, neighbours } = answer;
   const urls = urlsOf(site, route);
+  // Archives hold their whole month; a paged or top page holds what fits the byte budget.
+  const selection = range ? answer.selection : withinBudget(site, route, urls, answer.selection);
   const { nav, changesMs } = route.top
     ? topNav(route.top, selection)
     : range

@@ -112,8 +112,8 @@ export class Pipeline {
   readonly handler = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
     const url = new URL(request.url);
-    const view = parseViewRequest(url, request.headers);
     const site = c.var.site;
+    const view = parseViewRequest(url, request.headers, site.pageSize);
     // Only on the way to a 404 (no view here, or a slug no term has): hits never get here.
     const redirect = !view || oddSlug(view.route) ? redirectFor(url.pathname) : undefined;
     if (redirect) return this.redirect(c, site, url, redirect);

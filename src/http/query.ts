@@ -6,6 +6,7 @@ import { words } from "../content/tokens.js";
 import type { Position } from "../store/store.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
 
+/** The page size when PAGE_SIZE is not set (src/config.ts). */
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
@@ -65,7 +66,8 @@ const FeedQuery = z.object({
   minQuality: wholeNumber(0, 100).optional(),
   q: keywords.optional(),
   exclude: keywords.optional(),
-  limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
+  /** Absent: the site's page size (PAGE_SIZE), so that `?limit=<page size>` names the same view. */
+  limit: wholeNumber(1, MAX_LIMIT).optional(),
   before: cursor.optional(),
 });
 
@@ -78,7 +80,7 @@ export function badRequest(invalidParams: InvalidParam[]): HttpProblem {
   return new HttpProblem(400, "Bad Request", `Invalid query parameter: ${names}.`, { invalidParams });
 }
 
-export function parseFeedQuery(params: URLSearchParams): FeedQuery {
+export function parseFeedQuery(params: URLSearchParams, pageSize = DEFAULT_LIMIT): FeedQuery {
   const input: Record<string, string> = {};
   const invalidParams: InvalidParam[] = [];
   for (const name of KNOWN) {
@@ -91,11 +93,11 @@ export function parseFeedQuery(params: URLSearchParams): FeedQuery {
     for (const issue of result.error.issues) invalidParams.push({ name: issue.path.join("."), reason: issue.message });
   }
   if (invalidParams.length > 0 || !result.success) throw badRequest(invalidParams);
-  return result.data;
+  return result.data.limit === pageSize ? { ...result.data, limit: undefined } : result.data;
 }
 
 /**
- * The known parameters in a fixed order, defaults left out: the same view always has
+ * The known parameters in a fixed order, absent ones left out: the same view always has
  * the same URL, whatever order or extra parameters a client sent. `before` and `limit`
  * can be left out to name the view rather than one page of it.
  */
@@ -103,7 +105,7 @@ export function canonicalSearch(query: Partial<FeedQuery>): string {
   const params = new URLSearchParams();
   for (const name of KNOWN) {
     const value = query[name];
-    if (value === undefined || (name === "limit" && value === DEFAULT_LIMIT)) continue;
+    if (value === undefined) continue;
     params.set(
       name,
       Array.isArray(value) ? value.join(" ") : typeof value === "object" ? formatCursor(value) : String(value),

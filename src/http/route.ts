@@ -6,7 +6,7 @@ import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { FormatName } from "../feed/view.js";
 import type { TermKind } from "../store/store.js";
 import { wantsReadableView } from "./negotiate.js";
-import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
+import { badRequest, canonicalSearch, DEFAULT_LIMIT, type FeedQuery, parseFeedQuery } from "./query.js";
 
 /** The path segment of each kind of term: `/topics/ai/`, `/providers/nature/`, … */
 export const KIND_PATHS = { topic: "topics", provider: "providers", category: "categories" } as const;
@@ -88,13 +88,13 @@ function topRoute(file: string, url: URL, headers: Headers, scope?: Scope): Feed
 }
 
 /** Path segments after the scope, e.g. `["archive", "2026-05", "rss.xml"]`, as a route. */
-function routeOf(rest: string[], url: URL, headers: Headers, scope?: Scope): Route | undefined {
+function routeOf(rest: string[], url: URL, headers: Headers, pageSize: number, scope?: Scope): Route | undefined {
   if (rest.length === 1 && rest[0] === "") return scope ? { view: "term", scope } : { view: "home" };
   if (rest.length === 2 && rest[0] === "top") return topRoute(rest[1] ?? "", url, headers, scope);
   const format = FORMAT_OF_FILE.get(rest.at(-1) ?? "");
   if (!format || (rest.length !== 1 && !(rest.length === 3 && rest[0] === "archive"))) return undefined;
   const month = rest.length === 3 ? rest[1] : undefined;
-  const query = parseFeedQuery(url.searchParams);
+  const query = parseFeedQuery(url.searchParams, pageSize);
   const paging = (["limit", "before"] as const).filter((name) => url.searchParams.has(name));
   if (month !== undefined && paging.length > 0) {
     throw badRequest(paging.map((name) => ({ name, reason: "does not apply: an archive holds its whole month" })));
@@ -103,25 +103,28 @@ function routeOf(rest: string[], url: URL, headers: Headers, scope?: Scope): Rou
 }
 
 /** `/embed/` or `/embed/<kind>/<slug>/`, with the feeds' filters and the embed's options. */
-function embedRoute(rest: string[], url: URL): EmbedRoute | undefined {
+function embedRoute(rest: string[], url: URL, pageSize: number): EmbedRoute | undefined {
   const kind = KIND_OF_SEGMENT.get(rest[0] ?? "");
   const slug = kind && rest.length === 3 && rest[2] === "" ? decode(rest[1] ?? "") : undefined;
   if (!(rest.length === 1 && rest[0] === "") && !(kind && slug)) return undefined;
-  const query = parseFeedQuery(url.searchParams);
-  const options = parseEmbedOptions(url.searchParams, query);
+  const query = parseFeedQuery(url.searchParams, pageSize);
+  const options = parseEmbedOptions(url.searchParams, query, pageSize);
   return { view: "embed", scope: kind && slug ? { kind, slug } : undefined, query, options };
 }
 
-/** The route of a request path, or undefined when the service has nothing there; a bad query throws a 400. */
-export function parseRoute(url: URL, headers: Headers): Route | undefined {
+/**
+ * The route of a request path (the site's base path already removed), or undefined when the
+ * service has nothing there; a bad query throws a 400. `pageSize` is the site's PAGE_SIZE.
+ */
+export function parseRoute(url: URL, headers: Headers, pageSize = DEFAULT_LIMIT): Route | undefined {
   const segments = url.pathname.split("/").slice(1);
   if (segments.length === 1 && segments[0] === "feeds.opml") return { view: "opml" };
-  if (segments[0] === "embed") return embedRoute(segments.slice(1), url);
+  if (segments[0] === "embed") return embedRoute(segments.slice(1), url, pageSize);
   const kind = KIND_OF_SEGMENT.get(segments[0] ?? "");
-  if (!kind) return routeOf(segments, url, headers);
+  if (!kind) return routeOf(segments, url, headers, pageSize);
   const slug = decode(segments[1] ?? "");
   if (!slug || segments.length < 3) return undefined;
-  return routeOf(segments.slice(2), url, headers, { kind, slug });
+  return routeOf(segments.slice(2), url, headers, pageSize, { kind, slug });
 }
 
 /** The canonical path of a feed document: the page of `before`, or an archive month. */
@@ -160,7 +163,7 @@ export function canonicalPath(route: Route): string {
   }
 }
 
-export function parseViewRequest(url: URL, headers: Headers): ViewRequest | undefined {
-  const route = parseRoute(url, headers);
+export function parseViewRequest(url: URL, headers: Headers, pageSize = DEFAULT_LIMIT): ViewRequest | undefined {
+  const route = parseRoute(url, headers, pageSize);
   return route && { route, path: canonicalPath(route) };
 }
