@@ -104,7 +104,7 @@ function writtenTag(source: string, node: { tag?: string; range?: readonly numbe
  * (`!!binary`, `!!js/function`, `!foo`), which other readers turn into objects or code.
  */
 export function parseYamlDocument(source: string, lineCounter: LineCounter): Document {
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error" });
   const [error] = doc.errors;
   if (error) {
     const message = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");

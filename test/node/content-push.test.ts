@@ -279,7 +279,7 @@ describe("content:push, one folder over successive pushes", { timeout: SLOW, con
       "a4.md": record({
         title: "Fourth",
         date: "2024-05-04T09:00:00Z",
-        topics: ["ai"],
+        topics: ["AI"],
         category: "News",
         extra: `secured: "${SECRET}"\neditorNote: internal`,
         body: "Some *body* text.",

@@ -43,7 +43,7 @@ function frontMatter(source: string): Record<string, unknown> | undefined {
   const lines = source.replace(/\r\n?/g, "\n").split("\n");
   const end = lines.findIndex((line, i) => i > 0 && /^---[ \t]*$/.test(line));
   try {
-    const data = parseYaml(lines.slice(1, end).join("\n"));
+    const data = parseYaml(lines.slice(1, end).join("\n"), { logLevel: "error" });
     return data && typeof data === "object" ? (data as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
