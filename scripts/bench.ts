@@ -10,9 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
-import { D1_PATHS, type D1Cell, measureD1, measureTerms } from "./bench/d1.js";
+import { D1_PATHS, type D1Cell, d1Section, measureD1, measureTerms } from "./bench/d1.js";
 import { measureEmbed } from "./bench/embed.js";
 import type { Cell, InprocResult } from "./bench/inproc.js";
+import { LoadSampler, machineLine, markdownTable, writeSection } from "./bench/report.js";
 import {
   BASELINE_LIMIT,
   FIXED_NOW,
@@ -25,13 +26,16 @@ import {
 import type { StartupRun } from "./bench/startup.js";
 import { EMPTY_WORKER, type WorkerdStart, workerdColdStart } from "./bench/workerd.js";
 
-const USAGE = `usage: npm run bench    (tsx scripts/bench.ts; no options)
+const USAGE = `usage: npm run bench [-- --only e2e]    (tsx scripts/bench.ts)
 Generates corpora of 1,000, 10,000 and 100,000 records, builds them and measures renders,
 cache hits, 304s, bundles, workerd cold starts and the D1 store at 100k and 1M articles.
 About 3 to 5 minutes and several hundred MB in $BENCH_WORK (default .cache/bench, per
-checkout; corpora are reused). Prints tables and writes bench-results/bench.json.`;
+checkout; corpora are reused). Prints tables, writes bench-results/bench.json and the bench
+and d1 sections of docs/performance.md, then runs the end-to-end bench (scripts/bench/e2e.ts,
+its own section); --only e2e runs that alone. BENCH_DOC=0 leaves docs/performance.md alone.`;
 
-if (process.argv.length > 2) {
+const onlyE2e = process.argv.length === 4 && process.argv[2] === "--only" && process.argv[3] === "e2e";
+if (process.argv.length > 2 && !onlyE2e) {
   const help = process.argv.includes("--help") || process.argv.includes("-h");
   (help ? console.log : console.error)(help ? USAGE : `bench: takes no options\n\n${USAGE}`);
   process.exit(help ? 0 : 2);
@@ -329,7 +333,18 @@ const percent = (fraction: number) => `${(100 * fraction).toFixed(0)}%`;
 /** 1-minute load average: this 2-core machine is shared, so say how busy it was. */
 const load = () => os.loadavg()[0]?.toFixed(2) ?? "?";
 
+/** Every table printed, as Markdown: the bench section of docs/performance.md. */
+const published: string[] = [];
+
 function printTable(title: string, notes: string[], header: string[], rows: string[][]): void {
+  published.push(
+    [
+      `#### ${title}`,
+      ...(notes.length > 0 ? ["", notes.map((n) => n.trim()).join(" ")] : []),
+      "",
+      markdownTable(header, rows),
+    ].join("\n"),
+  );
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
@@ -679,6 +694,7 @@ function printD1(rows: { n: number; cells: D1Cell[] }[]) {
 }
 
 async function main() {
+  const loadSampler = new LoadSampler();
   const host = machine();
   console.log("# Feed service benchmark");
   console.log(
@@ -731,6 +747,7 @@ async function main() {
   for (const n of D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
   printD1(d1);
   const terms = await measureTerms(WORK, progress);
+  await writeSection("d1", d1Section(d1, terms, loadSampler));
   printTable(
     "8. D1 with 10,000 topics (20,000 articles): the lists and the WebSub cron",
     ["One round trip each, a constant number of statements at any number of terms."],
@@ -762,6 +779,8 @@ async function main() {
   };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
+  await writeSection("bench", [machineLine(loadSampler), "", ...published.join("\n\n").split("\n")].join("\n"));
+  loadSampler.stop();
   console.log(
     `\nTotal run time ${totalSeconds.toFixed(0)} s (load at the end ${load()}); figures in bench-results/bench.json`,
   );
@@ -770,6 +789,5 @@ async function main() {
 }
 
 // `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`).
-const only = process.argv[process.argv.indexOf("--only") + 1];
-if (process.argv.includes("--only") && only === "e2e") await import("./bench/e2e.js");
+if (onlyE2e) await import("./bench/e2e.js");
 else await main();

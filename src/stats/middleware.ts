@@ -29,12 +29,14 @@ export interface FeedRequest {
 const MEMO_LIMIT = 256;
 
 function memo<T>(compute: (key: string) => T): (key: string) => T {
-  const known = new Map<string, T>();
+  // Values are boxed so that one lookup tells a remembered undefined from an unknown key.
+  const known = new Map<string, { value: T }>();
   return (key) => {
-    if (known.has(key)) return known.get(key) as T;
+    const hit = known.get(key);
+    if (hit) return hit.value;
     if (known.size >= MEMO_LIMIT) known.clear();
     const value = compute(key);
-    known.set(key, value);
+    known.set(key, { value });
     return value;
   };
 }
