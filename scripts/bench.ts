@@ -32,7 +32,8 @@ cache hits, 304s, bundles, workerd cold starts and the D1 store at 100k and 1M a
 About 3 to 5 minutes and several hundred MB in $BENCH_WORK (default .cache/bench, per
 checkout; corpora are reused). Prints tables, writes bench-results/bench.json and the bench
 and d1 sections of docs/performance.md, then runs the end-to-end bench (scripts/bench/e2e.ts,
-its own section); --only e2e runs that alone. BENCH_DOC=0 leaves docs/performance.md alone.`;
+its own section); --only e2e runs that alone. BENCH_DOC=0 leaves docs/performance.md alone;
+BENCH_SIZES=1000,10000 measures fewer corpora; BENCH_SKIP=d1,e2e leaves those parts out.`;
 
 const onlyE2e = process.argv.length === 4 && process.argv[2] === "--only" && process.argv[3] === "e2e";
 if (process.argv.length > 2 && !onlyE2e) {
@@ -41,7 +42,12 @@ if (process.argv.length > 2 && !onlyE2e) {
   process.exit(help ? 0 : 2);
 }
 
-const SIZES = [1_000, 10_000, 100_000] as const;
+/** BENCH_SIZES=1000,10000: fewer corpora, for a machine that cannot build 100k in time. */
+const SIZES: readonly number[] = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(",").map(Number)
+  : [1_000, 10_000, 100_000];
+/** BENCH_SKIP=d1,e2e: leave out the D1 sections or the end-to-end bench that follows. */
+const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(","));
 const SEED = "1";
 // Per checkout, not a shared temp folder: two checkouts benchmarking at once would
 // overwrite each other's corpora and bundles.
@@ -336,15 +342,17 @@ const load = () => os.loadavg()[0]?.toFixed(2) ?? "?";
 /** Every table printed, as Markdown: the bench section of docs/performance.md. */
 const published: string[] = [];
 
-function printTable(title: string, notes: string[], header: string[], rows: string[][]): void {
-  published.push(
-    [
-      `#### ${title}`,
-      ...(notes.length > 0 ? ["", notes.map((n) => n.trim()).join(" ")] : []),
-      "",
-      markdownTable(header, rows),
-    ].join("\n"),
-  );
+/** Prints a table; `section: false` for tables that have their own section (D1's). */
+function printTable(title: string, notes: string[], header: string[], rows: string[][], section = true): void {
+  if (section)
+    published.push(
+      [
+        `#### ${title}`,
+        ...(notes.length > 0 ? ["", notes.map((n) => n.trim()).join(" ")] : []),
+        "",
+        markdownTable(header, rows),
+      ].join("\n"),
+    );
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
@@ -690,6 +698,7 @@ function printD1(rows: { n: number; cells: D1Cell[] }[]) {
         cell ? `${cell.roundTrips} / ${cell.statements}` : "—",
       ];
     }),
+    false,
   );
 }
 
@@ -744,21 +753,23 @@ async function main() {
   printStartup(starts, workerd.empty);
 
   const d1: { n: number; cells: D1Cell[] }[] = [];
-  for (const n of D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
-  printD1(d1);
-  const terms = await measureTerms(WORK, progress);
-  await writeSection("d1", d1Section(d1, terms, loadSampler));
-  printTable(
-    "8. D1 with 10,000 topics (20,000 articles): the lists and the WebSub cron",
-    ["One round trip each, a constant number of statements at any number of terms."],
-    ["what", "median ms", "round trips / statements", "pings"],
-    terms.map((cell) => [
-      cell.what,
-      cell.summary.medianMs.toFixed(1),
-      `${cell.roundTrips} / ${cell.statements}`,
-      cell.posts === undefined ? "—" : `${cell.posts} POSTs, ${cell.pinged} URLs, ${cell.carried} carried`,
-    ]),
-  );
+  for (const n of SKIP.has("d1") ? [] : D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
+  if (d1.length > 0) printD1(d1);
+  const terms = SKIP.has("d1") ? [] : await measureTerms(WORK, progress);
+  if (d1.length > 0) await writeSection("d1", d1Section(d1, terms, loadSampler));
+  if (terms.length > 0)
+    printTable(
+      "8. D1 with 10,000 topics (20,000 articles): the lists and the WebSub cron",
+      ["One round trip each, a constant number of statements at any number of terms."],
+      ["what", "median ms", "round trips / statements", "pings"],
+      terms.map((cell) => [
+        cell.what,
+        cell.summary.medianMs.toFixed(1),
+        `${cell.roundTrips} / ${cell.statements}`,
+        cell.posts === undefined ? "—" : `${cell.posts} POSTs, ${cell.pinged} URLs, ${cell.carried} carried`,
+      ]),
+      false,
+    );
 
   const totalSeconds = (performance.now() - began) / 1000;
   const figures = {
@@ -784,8 +795,8 @@ async function main() {
   console.log(
     `\nTotal run time ${totalSeconds.toFixed(0)} s (load at the end ${load()}); figures in bench-results/bench.json`,
   );
-  // Last, end to end in workerd (about 2 minutes; its figures in bench-results/e2e.json).
-  await import("./bench/e2e.js");
+  // Last, end to end in workerd (about 6 minutes; its figures in bench-results/e2e.json).
+  if (!SKIP.has("e2e")) await import("./bench/e2e.js");
 }
 
 // `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`).
