@@ -296,9 +296,33 @@ const CELL_HEADER = [
 const method = () =>
   `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, N=${RECORDS} records; each round runs the two one after the other (order swapped each round)${PAIRED ? ", then both at once" : ""}`;
 
+/**
+ * Every round of every view pooled, per kind: one cell's few rounds on a busy machine
+ * spread widely, while a cost that our Worker adds shows in all of them.
+ */
+function pooledRows(cells: Cell[]): string[][] {
+  return (["hit", "304"] as const).flatMap((kind) => {
+    const of = cells.filter((c) => c.kind === kind);
+    if (of.length === 0) return [];
+    const all = (pick: (c: Cell) => number[]) => of.flatMap(pick);
+    const ratio = (values: number[]) => `${median(values).toFixed(2)}× (${values.length} rounds, ${spreadOf(values)})`;
+    return [
+      [
+        `every ${kind}`,
+        ratio(all((c) => c.ratios)),
+        ratio(all((c) => c.cpuRatios)),
+        ...(PAIRED ? [ratio(all((c) => c.pairedRatios))] : []),
+      ],
+    ];
+  });
+}
+
+const POOLED_HEADER = ["pooled", "req/s ratio", "CPU ratio", ...(PAIRED ? ["req/s ratio, both at once"] : [])];
+
 function print(cells: Cell[]) {
   console.log(`End to end in workerd: ${method()}; target ≥ ${TARGET}×`);
   console.log(markdownTable(CELL_HEADER, cellRows(cells)));
+  console.log(`\n${markdownTable(POOLED_HEADER, pooledRows(cells))}`);
 }
 
 interface StatsCell {
@@ -384,7 +408,8 @@ function printStats(cells: StatsCell[]) {
 /** The figures of this run as the e2e section of docs/performance.md. */
 function section(cells: Cell[], stats: StatsCell[], load: LoadSampler): string {
   const parts = [`${machineLine(load)}`, "", `${method()}. Target: ours / constant ≥ ${TARGET}×.`];
-  if (cells.length > 0) parts.push("", markdownTable(CELL_HEADER, cellRows(cells)));
+  if (cells.length > 0)
+    parts.push("", markdownTable(CELL_HEADER, cellRows(cells)), "", markdownTable(POOLED_HEADER, pooledRows(cells)));
   parts.push(
     "",
     `Subscriber counting on against off, a hit of \`/feed.json\` (target ≥ ${STATS_TARGET}×):`,
