@@ -316,8 +316,17 @@ function expectedOf({ id, record, contentHtml }: Case) {
     publishedMs: Date.parse(published),
     summary: record.excerpt?.trim() || undefined,
     contentHtml,
+    provider: record.provider?.name?.trim(),
+    // Every label a feed may show as a category or tag (repeats of one slug are merged).
+    labels: new Set(
+      [record.category, ...(record.topics ?? [])].filter((label) => label !== undefined).map((l) => l.trim()),
+    ),
+    images: (record.images ?? []).map((image) => image.url),
+    related: (record.related ?? []).map((entry) => entry.webUrl ?? entry.originalUrl),
   };
 }
+
+type Expected = ReturnType<typeof expectedOf>;
 
 /** Newest first, ties broken by id (code unit order): the order every feed promises. */
 const newestFirst = (cases: readonly Case[]) =>
@@ -457,25 +466,45 @@ describe("renderers over arbitrary hostile articles", () => {
     expect(checkJsonFeed(JSON.parse(body))).toEqual([]);
   });
 
-  property("every format gives back the same titles, links, ids and dates, newest first", async (list) => {
-    const expected = newestFirst(list);
-    const identities = expected.map(
-      (a): Identity => ({ id: tagPrefix() + a.id, title: a.title, link: a.url, via: a.externalUrl }),
-    );
+  property(
+    "every format gives back the same titles, links, ids, dates, provider, images and related links, newest first",
+    async (list) => {
+      const expected = newestFirst(list);
+      const identities = expected.map(
+        (a): Identity => ({ id: tagPrefix() + a.id, title: a.title, link: a.url, via: a.externalUrl }),
+      );
 
-    const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
-    expect(rss.map(identity)).toEqual(identities);
-    for (const item of rss) expect(item.date).toMatch(RFC822);
-    expect(rss.map((item) => Date.parse(item.date))).toEqual(expected.map((a) => a.publishedMs));
+      // Categories and tags: none that the record does not name.
+      const unnamed = (labels: readonly string[] | undefined, i: number) =>
+        (labels ?? []).filter((label) => !(expected[i] as Expected).labels.has(label));
+      const none = expected.map(() => []);
 
-    const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
-    expect(atom.map(identity)).toEqual(identities);
-    expect(atom.map((item) => item.date)).toEqual(expected.map((a) => a.published));
+      const rss = readRss(await fetchFeed(list, "/rss.xml")).items;
+      expect(rss.map(identity)).toEqual(identities);
+      for (const item of rss) expect(item.date).toMatch(RFC822);
+      expect(rss.map((item) => Date.parse(item.date))).toEqual(expected.map((a) => a.publishedMs));
 
-    const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
-    expect(json.map((item) => identity({ ...item, link: item.url, via: item.external_url }))).toEqual(identities);
-    expect(json.map((item) => item.date_published)).toEqual(expected.map((a) => a.published));
-  });
+      const atom = readAtom(await fetchFeed(list, "/atom.xml")).items;
+      expect(atom.map(identity)).toEqual(identities);
+      expect(atom.map((item) => item.date)).toEqual(expected.map((a) => a.published));
+
+      for (const items of [rss, atom]) {
+        expect(items.map((item) => item.author)).toEqual(expected.map((a) => a.provider));
+        expect(items.map((item) => item.images)).toEqual(expected.map((a) => a.images));
+        expect(items.map((item) => item.related)).toEqual(expected.map((a) => a.related));
+        expect(items.map((item, i) => unnamed(item.categories, i))).toEqual(none);
+      }
+
+      const json = (JSON.parse(await fetchFeed(list, "/feed.json")) as { items: JsonFeedItem[] }).items;
+      expect(json.map((item) => identity({ ...item, link: item.url, via: item.external_url }))).toEqual(identities);
+      expect(json.map((item) => item.date_published)).toEqual(expected.map((a) => a.published));
+      expect(json.map((item) => item.authors?.[0]?.name)).toEqual(expected.map((a) => a.provider));
+      expect(json.map((item) => item.image)).toEqual(expected.map((a) => a.images[0]));
+      const related = json.map((item) => item._related?.articles.map((entry) => entry.url) ?? []);
+      expect(related).toEqual(expected.map((a) => a.related));
+      expect(json.map((item, i) => unnamed(item.tags, i))).toEqual(none);
+    },
+  );
 
   property("every format gives back the same summary and body", async (list) => {
     const expected = newestFirst(list);

@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { siteConfig } from "../src/config.js";
 import type { Article } from "../src/content/article.js";
+import { compareArticles } from "../src/content/order.js";
 import { renderAtom } from "../src/feed/atom.js";
-import { ArticleIndex, compareArticles } from "../src/feed/select.js";
+import { ArticleIndex } from "../src/feed/select.js";
 import { feedView } from "../src/feed/view.js";
 import { article, NOW } from "./support/app.js";
 

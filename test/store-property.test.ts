@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../src/content/article.js";
-import { compareArticles } from "../src/feed/select.js";
+import { compareArticles } from "../src/content/order.js";
 import { BundledStore } from "../src/store/bundled.js";
 import { D1Store } from "../src/store/d1.js";
 import type { ArticleStore, Filters, Position, SelectQuery } from "../src/store/store.js";

@@ -7,9 +7,9 @@ import matter from "gray-matter";
 import jsYaml from "js-yaml";
 import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
-import { compareArticles } from "../feed/select.js";
 import type { Article, ContentIndex } from "./article.js";
 import { normalise } from "./normalise.js";
+import { compareArticles } from "./order.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
 
 /** A file larger than this is not a news record; it is rejected before parsing. */

@@ -1,4 +1,5 @@
 // A validated record becomes the compiled, format-neutral article.
+import { rfc3339 } from "../dates.js";
 import type { Article, Image, Provider, RelatedArticle, Term } from "./article.js";
 import type { Warn } from "./compile.js";
 import { renderMarkdown } from "./markdown.js";
@@ -7,9 +8,7 @@ import type { ArticleRecord } from "./schema.js";
 import { slugify } from "./slug.js";
 
 /** RFC 3339 in UTC at second precision, the form every format prints. */
-export function toRfc3339(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}
+const toRfc3339 = (date: Date): string => rfc3339(date.getTime());
 
 const term = (label: string): Term => ({ label: label.trim(), slug: slugify(label) });
 

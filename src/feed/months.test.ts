@@ -1,6 +1,6 @@
 // Months in UTC (RFC 5005 archives): expected values written as ISO 8601 instants.
 import { describe, expect, it } from "vitest";
-import { monthOf, monthRange, startOfMonth } from "./months.js";
+import { monthOf, monthRange, startOfMonth, startOfNextMonth } from "./months.js";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -55,5 +55,20 @@ describe("startOfMonth", () => {
     ["2027-01-01T00:00:00.001Z", "2027-01-01T00:00:00Z"],
   ])("%s is in the month that starts %s", (iso, start) => {
     expect(startOfMonth(at(iso))).toBe(at(start));
+  });
+});
+
+describe("startOfNextMonth", () => {
+  it.each([
+    ["2026-05-17T09:15:00Z", "2026-06-01T00:00:00Z"],
+    // The first instant of a month belongs to it: the next one starts a month later.
+    ["2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z"],
+    ["2026-05-31T23:59:59.999Z", "2026-06-01T00:00:00Z"],
+    ["2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"],
+    ["2024-02-29T12:00:00Z", "2024-03-01T00:00:00Z"],
+    // 31 March 23:00 at -02:00 is already April in UTC.
+    ["2026-03-31T23:00:00-02:00", "2026-05-01T00:00:00Z"],
+  ])("after %s, the next month starts %s", (iso, start) => {
+    expect(startOfNextMonth(at(iso))).toBe(at(start));
   });
 });

@@ -1,11 +1,10 @@
 // Calendar months in UTC, the unit of archive documents (RFC 5005 archived feeds).
+import { utcMonth } from "../dates.js";
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** `2026-05` for any instant in May 2026 (UTC). */
-export function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
-}
+export const monthOf = utcMonth;
 
 /** The instants [from, to) of a `YYYY-MM` month, or undefined when it is not one. */
 export function monthRange(month: string): { from: number; to: number } | undefined {
@@ -20,4 +19,10 @@ export function monthRange(month: string): { from: number; to: number } | undefi
 export function startOfMonth(ms: number): number {
   const date = new Date(ms);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+/** The start of the month after the one that holds `ms`: when that month's archive opens. */
+export function startOfNextMonth(ms: number): number {
+  const date = new Date(ms);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
 }

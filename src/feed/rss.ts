@@ -1,5 +1,7 @@
 // RSS 2.0 with the content, Dublin Core, Atom, Media RSS, feed history and webfeeds modules.
+
 import type { Article } from "../content/article.js";
+import { httpDate } from "../dates.js";
 import { mediaElements } from "./media.js";
 import { joinBytes, memoPerArticle } from "./memo.js";
 import { type FeedView, terms } from "./view.js";
@@ -16,7 +18,8 @@ const NAMESPACES = attrs({
 });
 
 /** RFC 822 dates as RSS wants them: `Fri, 12 Mar 2021 18:33:00 GMT`. */
-const rfc822 = (rfc3339: string) => new Date(rfc3339).toUTCString();
+/** RSS 2.0 dates are RFC 822 dates; an HTTP-date is one, with a four-digit year. */
+const rfc822 = (rfc3339: string) => httpDate(Date.parse(rfc3339));
 
 function atomLink(rel: string, href: string, type?: string, title?: string): string {
   return `<atom:link${attrs({ rel, type, href, title })}/>`;

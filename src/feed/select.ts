@@ -2,6 +2,7 @@
 // Indexes by topic, provider and category are built once; a request costs a binary
 // search plus its page, unless a predicate filter (type, minQuality) forces a scan.
 import type { Article, Term } from "../content/article.js";
+import { compareArticles } from "../content/order.js";
 import type {
   Catalog,
   ChangedView,
@@ -14,14 +15,6 @@ import type {
   TermKind,
   TermSummary,
 } from "../store/store.js";
-
-// The store contract's types live in src/store/store.ts; re-exported for older imports.
-export type { Filters, PageStart, Position, Selection, SelectQuery, TermKind, TermSummary } from "../store/store.js";
-
-/** Newest first; the id breaks ties so the order never depends on the file system. */
-export function compareArticles(a: Position, b: Position): number {
-  return b.publishedMs - a.publishedMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 /** The index of the first article published at or before `time` in a newest-first list. */
 export function firstAtOrBefore(articles: readonly Article[], time: number): number {

@@ -2,7 +2,9 @@
 // bytes) in front of the Workers Cache API, conditional GET, and the
 // stale-while-revalidate / stale-if-error logic that the Cache API itself does not
 // implement. A hit is answered from entries whose headers are computed once.
+
 import type { CachePolicy, SiteConfig } from "../config.js";
+import { httpDate } from "../dates.js";
 import { isNotModified, strongEtag } from "./conditional.js";
 import { cacheControl, type Freshness, freshness } from "./freshness.js";
 import { EVERY_RESPONSE } from "./headers.js";
@@ -73,8 +75,6 @@ interface Prepared {
   ok: [string, string][];
   notModified: [string, string][];
 }
-
-const httpDate = (ms: number) => new Date(ms).toUTCString();
 
 export function makeEntry(fields: Omit<Entry, "common" | "full" | "prepared">): Entry {
   const common: [string, string][] = [

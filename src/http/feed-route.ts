@@ -3,7 +3,7 @@
 // monthly archives (RFC 5005). The request was parsed and the cache asked before this runs.
 import type { SiteConfig } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import { monthOf, monthRange, startOfMonth } from "../feed/months.js";
+import { monthOf, monthRange, startOfMonth, startOfNextMonth } from "../feed/months.js";
 import { renderReadable } from "../feed/readable.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
 import type {
@@ -33,12 +33,6 @@ type Range = { from: number; to: number };
 type Nav = Partial<Record<NavRel, string>>;
 
 const notFound = (detail: string) => new HttpProblem(404, "Not Found", detail);
-
-/** The first instant of the month after the one holding `ms`. */
-const nextMonthStart = (ms: number) => {
-  const date = new Date(ms);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-};
 
 /** An archive month must be over; a month that is not one, or not over, has no archive. */
 function archiveRange(month: string, now: number): Range {
@@ -172,7 +166,7 @@ function pagingNav({ older }: Neighbours, route: FeedRoute, urls: Urls, selectio
   if (last) nav.last = at(last);
   if (query.before) return { nav };
   if (older) nav["prev-archive"] = urls.archive(monthOf(older.publishedMs), format);
-  return { nav, changesMs: nextMonthStart(now) };
+  return { nav, changesMs: startOfNextMonth(now) };
 }
 
 /** RFC 5005 archive links: the feed, and the nearest months before and after with articles. */
@@ -184,7 +178,7 @@ function archiveNav({ older, newer }: Neighbours, route: FeedRoute, urls: Urls, 
     return { nav };
   }
   // The month after may end, or gain its first article, and then needs a link.
-  return { nav, changesMs: nextMonthStart(now) };
+  return { nav, changesMs: startOfNextMonth(now) };
 }
 
 function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: string | undefined): string {

@@ -1,5 +1,6 @@
 // /feeds.opml: every feed as an OPML 2.0 subscription list a reader can import.
 import type { SiteConfig } from "../config.js";
+import { httpDate } from "../dates.js";
 import { attrs, escapeXml } from "../feed/xml.js";
 import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
@@ -22,7 +23,7 @@ export async function renderOpml(deps: FeedDeps, site: SiteConfig, now: number):
   // Dated by the newest article, like the feeds: the same content gives the same bytes.
   let body = `<?xml version="1.0" encoding="utf-8"?>\n<opml version="2.0"><head>`;
   body += `<title>${escapeXml(site.title)} feeds</title>`;
-  if (newest) body += `<dateModified>${new Date(newest).toUTCString()}</dateModified>`;
+  if (newest) body += `<dateModified>${httpDate(Date.parse(newest))}</dateModified>`;
   body += `<ownerName>${escapeXml(site.title)}</ownerName><docs>http://opml.org/spec2.opml</docs></head>\n<body>\n`;
   body += `${outline(site.title, `${site.origin}/rss.xml`, `${site.origin}/`)}\n`;
   for (const [kind, heading] of GROUPS) {

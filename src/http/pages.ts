@@ -4,9 +4,10 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { SiteConfig } from "../config.js";
 import type { Article } from "../content/article.js";
+import { utcDay } from "../dates.js";
 import { embedSnippet } from "../embed/snippet.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import type { TermKind, TermSummary } from "../feed/select.js";
+import type { TermKind, TermSummary } from "../store/store.js";
 import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";
@@ -26,7 +27,7 @@ const feedUrls = (site: SiteConfig, path: string) =>
     url: `${site.origin}${path}/${FORMATS[name].file}`,
   }));
 
-const date = (rfc3339: string | undefined) => (rfc3339 ? rfc3339.slice(0, 10) : "—");
+const date = (rfc3339: string | undefined) => (rfc3339 ? utcDay(Date.parse(rfc3339)) : "—");
 
 function layout(site: SiteConfig, title: string, path: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
   return html`<!doctype html>

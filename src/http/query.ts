@@ -1,7 +1,7 @@
 // Query parameters of feed requests, parsed through one zod schema. Unknown parameters
 // are ignored; a known one given twice, or with a bad value, is a 400 naming it.
 import { z } from "zod";
-import type { Position } from "../feed/select.js";
+import type { Position } from "../store/store.js";
 import { HttpProblem, type InvalidParam } from "./problem.js";
 
 export const DEFAULT_LIMIT = 20;

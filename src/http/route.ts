@@ -3,8 +3,8 @@
 // in every URL the service writes, whatever order or extra parameters a client sent.
 import { canonicalOptions, type EmbedOptions, parseEmbedOptions } from "../embed/options.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
-import type { TermKind } from "../feed/select.js";
 import type { FormatName } from "../feed/view.js";
+import type { TermKind } from "../store/store.js";
 import { wantsReadableView } from "./negotiate.js";
 import { badRequest, canonicalSearch, type FeedQuery, parseFeedQuery } from "./query.js";
 

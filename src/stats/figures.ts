@@ -1,13 +1,14 @@
 // The figures FeedPress publishes, from the daily rows: per feed and service, the
 // subscribers of the 7 days ending on a day. Hosted readers count by the last number each
 // of their feed ids reported in those days; individual readers by distinct clients. Pure.
+import { utcDay } from "../dates.js";
 
 export const WINDOW_DAYS = 7;
 export const DAY_MS = 86_400_000;
 
 /** Whole UTC days since 1970-01-01. */
 export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
-export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export const isoDay = (day: number) => utcDay(day * DAY_MS);
 
 export interface HostedRow {
   day: number;

@@ -2,7 +2,9 @@
 // read their results), so that one request's plans go to D1 together in one batch.
 // The selection rules here mirror src/feed/select.ts; a property test holds the two
 // stores to the same answers.
+
 import type { Article, Term } from "../content/article.js";
+import { utcMonth } from "../dates.js";
 import type { Filters, Neighbours, PageStart, Position, Selection, SelectQuery, TermKind } from "./store.js";
 
 /** A statement and its parameters, bound when the batch is sent. */
@@ -117,7 +119,7 @@ export function viewName({ filters, before, range }: Pick<SelectQuery, "filters"
     ...(filters.type === undefined ? [] : [`type=${filters.type}`]),
     ...(filters.minQuality === undefined ? [] : [`minQuality=${filters.minQuality}`]),
     ...(before ? [`before=${before.publishedMs}.${before.id}`] : []),
-    ...(range ? [`archive=${new Date(range.from).toISOString().slice(0, 7)}`] : []),
+    ...(range ? [`archive=${utcMonth(range.from)}`] : []),
   ];
   return parts.join(" ") || "all";
 }

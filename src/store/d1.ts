@@ -3,7 +3,9 @@
 // round trip (one `batch`) through a read session, so a replica near the Worker may
 // answer it; each query is an index range, ordered like the feeds, with the clock as a
 // parameter. Statements are built in ./d1-sql.ts.
+
 import type { Article, Term } from "../content/article.js";
+import { rfc3339 } from "../dates.js";
 import {
   type ArticleRow,
   type Bound,
@@ -63,8 +65,7 @@ export interface D1StoreOptions {
 }
 
 const resultRows = <T>(result: D1Result | undefined): T[] => (result?.results ?? []) as T[];
-const isoSeconds = (ms: number | null | undefined) =>
-  ms === null || ms === undefined ? undefined : `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const isoSeconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : rfc3339(ms));
 
 /**
  * Characters of article JSON kept parsed per isolate (about twice that in bytes, as

@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../../src/app.js";
 import type { Article } from "../../src/content/article.js";
-import { compareArticles } from "../../src/feed/select.js";
+import { compareArticles } from "../../src/content/order.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import type { ArticleStore, FeedRequest, SelectQuery } from "../../src/store/store.js";
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { batches, diff, finish, start } from "../../scripts/push/plan.js";
 import type { Statement } from "../../scripts/push/sql.js";
 import type { Article } from "../../src/content/article.js";
-import { compareArticles } from "../../src/feed/select.js";
+import { compareArticles } from "../../src/content/order.js";
 import { BundledStore } from "../../src/store/bundled.js";
 import { D1Store } from "../../src/store/d1.js";
 import type { ArticleStore } from "../../src/store/store.js";
