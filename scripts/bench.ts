@@ -395,7 +395,13 @@ function printCorpora(rows: CorpusRow[]) {
     "1. Corpora",
     [`generate-corpus.ts --seed ${SEED}; N records of which ~2% drafts (never compiled) and ~0.5% scheduled`],
     ["N", ".md files", "size", "generated in", "folder"],
-    rows.map((r) => [int(r.n), int(r.n), mib(r.bytes), r.reused ? "reused" : `${r.seconds.toFixed(1)} s`, path.relative(ROOT, r.dir)]),
+    rows.map((r) => [
+      int(r.n),
+      int(r.n),
+      mib(r.bytes),
+      r.reused ? "reused" : `${r.seconds.toFixed(1)} s`,
+      path.relative(ROOT, r.dir),
+    ]),
   );
 }
 

@@ -193,8 +193,14 @@ async function wrk(server: Served, target: string, headers: Record<string, strin
   return { rps: Number(rps), cpuUs: cpuNs / 1000 / Number(requests) };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * A run starved of CPU by other processes can finish no request at all: its ratio (0 or
+ * Infinity) measures the machine, not the Worker, and is left out of medians and spreads.
+ */
+const measured = (values: number[]) => values.filter((v) => Number.isFinite(v) && v > 0);
+
+const median = (all: number[]) => {
+  const sorted = measured(all).sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
@@ -261,7 +267,11 @@ async function measureCell(ours: Served, constant: Served, view: View, kind: Cel
   return cell;
 }
 
-const spreadOf = (ratios: number[]) => `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+const spreadOf = (all: number[]) => {
+  const ratios = measured(all);
+  const left = all.length - ratios.length;
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}${left ? ` (${left} starved)` : ""}`;
+};
 const verdict = (ratio: number, target: number) => `${ratio.toFixed(2)}× ${ratio >= target ? "ok" : "BELOW"}`;
 
 function cellRows(cells: Cell[]): string[][] {
@@ -305,7 +315,8 @@ function pooledRows(cells: Cell[]): string[][] {
     const of = cells.filter((c) => c.kind === kind);
     if (of.length === 0) return [];
     const all = (pick: (c: Cell) => number[]) => of.flatMap(pick);
-    const ratio = (values: number[]) => `${median(values).toFixed(2)}× (${values.length} rounds, ${spreadOf(values)})`;
+    const ratio = (values: number[]) =>
+      `${median(values).toFixed(2)}× (${measured(values).length} rounds, ${spreadOf(values)})`;
     return [
       [
         `every ${kind}`,
