@@ -26,7 +26,13 @@ export default defineConfig(async () => ({
       },
       {
         // Pure helpers' unit tests sit beside them in src/ and need no Worker runtime.
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts", "src/**/*.test.ts"] },
+        // Some start the build or wrangler in a child process: seconds on a loaded machine.
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts", "src/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
       },
       {
         // Headless Chromium against `wrangler dev`: `npm run test:browser`, not `npm test`.

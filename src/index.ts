@@ -1,9 +1,11 @@
 // The Worker: the app over the configured store (the bundled index, or D1) and the real
 // clock, and the Cron Trigger that tells the WebSub hub which feeds changed.
 
+import buildProblems from "../.generated/build-problems.js";
 import index from "../.generated/content-index.js";
 import { createApp } from "./app.js";
 import { siteConfig } from "./config.js";
+import { buildProblemsResponse } from "./http/build-problems.js";
 import { statsCron } from "./stats/store.js";
 import { bundledStore, configuredStore } from "./store/configured.js";
 import type { ArticleStore } from "./store/store.js";
@@ -28,6 +30,8 @@ function forEnv(env: Env) {
 
 export default {
   fetch(request, env, ctx) {
+    // Only under `wrangler dev` after a failed build: the writer sees what to fix, at once.
+    if (buildProblems.length > 0) return buildProblemsResponse(request, buildProblems);
     let app: ReturnType<typeof createApp>;
     try {
       app = forEnv(env).app;
@@ -49,6 +53,7 @@ export default {
     return app.fetch(request, env, ctx);
   },
   async scheduled(_controller, env, ctx) {
+    if (buildProblems.length > 0) return;
     const { store } = forEnv(env);
     ctx.waitUntil(
       publishChanges(

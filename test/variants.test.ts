@@ -314,7 +314,9 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     it("lists every feed on the home page with its count and newest date", async () => {
       const html = await (await fetchFeed("/")).text();
       expect(html).toContain('href="http://127.0.0.1:8787/topics/energie-renouvelable/"');
-      expect(html).toMatch(/Énergie renouvelable<\/a><\/td><td>10<\/td><td>2026-05-31<\/td>/);
+      expect(html).toMatch(
+        /Énergie renouvelable<\/a><\/td><td class="count">10<\/td><td class="newest">2026-05-31<\/td>/,
+      );
       expect(html).toMatch(/<strong>30<\/strong> articles, the newest from 2026-05-31/);
       for (const type of ["application/rss+xml", "application/atom+xml", "application/feed+json"]) {
         expect(html).toContain(`<link rel="alternate" type="${type}"`);

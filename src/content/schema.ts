@@ -83,7 +83,17 @@ const RelatedArticle = z
     path: ["webUrl"],
   });
 
-/** A record's front matter. Unknown fields are dropped (not an error); so is `secured`. */
+/** Accepted so a record carrying it is valid (and warns of nothing), then stripped. */
+const dropped = z
+  .unknown()
+  .optional()
+  .transform(() => undefined);
+
+/**
+ * A record's front matter. Unknown fields are dropped with a warning (src/content/fields.ts
+ * reads the known ones off this schema); `secured` and the pipeline's fields that no feed
+ * shows are known, and dropped without one.
+ */
 export const ArticleRecord = z
   .object({
     title: requiredText(LIMITS.title),
@@ -100,11 +110,11 @@ export const ArticleRecord = z
     provider: Provider.optional(),
     images: list(Image).optional(),
     related: list(RelatedArticle).optional(),
-    // Opaque private payload: accepted so a record carrying it is valid, then stripped.
-    secured: z
-      .unknown()
-      .optional()
-      .transform(() => undefined),
+    // Opaque private payload: never compiled.
+    secured: dropped,
+    // The content pipeline's: an editor's internal note (private), the text's language.
+    editorNote: dropped,
+    language: dropped,
   })
   .refine((record) => record.webUrl ?? record.originalUrl, {
     message: "needs a webUrl or an originalUrl",

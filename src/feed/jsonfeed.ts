@@ -21,7 +21,7 @@ function toSafeJson(value: unknown): string {
 }
 
 function item(view: FeedView, article: Article) {
-  const about = `${view.author.url}#json-feed-extensions`;
+  const about = `${view.author.url}json-feed-extensions.html`;
   return {
     id: view.tagPrefix + article.id,
     url: article.url,

@@ -106,15 +106,17 @@ export class ArticleIndex {
     return out.sort((a, b) => a.label.localeCompare(b.label, "en"));
   }
 
-  /** The home page's and OPML's content at `now`. */
-  catalog(now: number): Catalog {
+  /** The home page's and OPML's content at `now`, with the `latest` newest visible articles. */
+  catalog(now: number, latest = 0): Catalog {
     const top = firstAtOrBefore(this.articles, now);
-    return {
+    const catalog: Catalog = {
       terms: this.summaries(now),
       total: this.articles.length - top,
       newest: this.articles[top]?.published,
       nextChangeMs: this.articles[top - 1]?.publishedMs,
     };
+    if (latest > 0) catalog.latest = this.articles.slice(top, top + latest);
+    return catalog;
   }
 
   /**

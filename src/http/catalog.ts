@@ -3,7 +3,10 @@ import type { ArticleStore, Catalog } from "../store/store.js";
 
 export type { Catalog } from "../store/store.js";
 
-/** One store call (one D1 round trip), whatever the number of terms; embargoed terms left out. */
-export function catalog(store: ArticleStore, now: number): Promise<Catalog> {
-  return store.catalog(now);
+/**
+ * One store call (one D1 round trip), whatever the number of terms; embargoed terms left
+ * out. With `latest`, also the newest visible articles (the home page's).
+ */
+export function catalog(store: ArticleStore, now: number, latest = 0): Promise<Catalog> {
+  return store.catalog(now, latest);
 }

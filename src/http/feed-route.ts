@@ -4,7 +4,6 @@
 import type { SiteConfig } from "../config.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import { monthOf, monthRange, startOfMonth, startOfNextMonth } from "../feed/months.js";
-import { renderReadable } from "../feed/readable.js";
 import { type FeedDocument, type FormatName, feedView, type NavRel } from "../feed/view.js";
 import type {
   ArticleStore,
@@ -19,6 +18,7 @@ import type {
 import type { Rendered } from "./cache.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
 import { badRequest, type FeedQuery } from "./query.js";
+import { renderReadable } from "./readable.js";
 import { type FeedRoute, feedPath, type Scope, scopePath, viewSearch } from "./route.js";
 
 export { KIND_PATHS, scopePath } from "./route.js";
@@ -193,7 +193,7 @@ function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: Fee
   const view = feedView(site, doc, selection.items);
   const { mediaType, render } = FORMATS[route.format];
   return {
-    body: route.readable ? renderReadable(view, route.format) : render(view),
+    body: route.readable ? renderReadable(view, route.format, route.month) : render(view),
     contentType: route.readable ? "text/html; charset=utf-8" : `${mediaType}; charset=utf-8`,
     link: linkHeader(route.format, urls.links, site.hub),
     // Browsers opening a feed get its readable view (see negotiate.ts).

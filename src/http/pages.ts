@@ -1,16 +1,14 @@
 // The HTML pages: the home page listing every feed, and one page per topic, provider and
 // category, each with autodiscovery links so browsers and readers find the feeds.
 import { html } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
 import type { SiteConfig } from "../config.js";
-import type { Article } from "../content/article.js";
-import { utcDay } from "../dates.js";
 import { embedSnippet } from "../embed/snippet.js";
 import { FORMAT_NAMES, FORMATS } from "../feed/formats.js";
 import type { TermKind, TermSummary } from "../store/store.js";
 import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
 import type { FeedDeps } from "./feed-route.js";
+import { address, articleList, day, layout } from "./layout.js";
 import { unknownTerm } from "./problem.js";
 import { type Scope, scopePath } from "./route.js";
 
@@ -18,6 +16,9 @@ const LABELS = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 const HEADINGS = { topic: "Topics", provider: "Providers", category: "Categories" } as const;
 const SINGULAR = { topic: "Topic", provider: "Provider", category: "Category" } as const;
 const HTML = "text/html; charset=utf-8";
+
+/** Articles the home page shows above the feeds, from the catalog's one store call. */
+export const HOME_LATEST = 10;
 
 const feedUrls = (site: SiteConfig, path: string) =>
   FORMAT_NAMES.map((name) => ({
@@ -27,31 +28,31 @@ const feedUrls = (site: SiteConfig, path: string) =>
     url: `${site.origin}${path}/${FORMATS[name].file}`,
   }));
 
-const date = (rfc3339: string | undefined) => (rfc3339 ? utcDay(Date.parse(rfc3339)) : "—");
+const shell = (site: SiteConfig) => ({
+  home: `${site.origin}/`,
+  siteTitle: site.title,
+  language: site.language,
+  faviconUrl: site.faviconUrl,
+});
 
-function layout(site: SiteConfig, title: string, path: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
-  return html`<!doctype html>
-<html lang="${site.language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<link rel="icon" href="${site.faviconUrl}">
-<link rel="stylesheet" href="${site.origin}/site.css">
-${feedUrls(site, path).map((feed) => html`<link rel="alternate" type="${feed.type}" title="${title} (${feed.label})" href="${feed.url}">\n`)}
-</head>
-<body>
-<header><a href="${site.origin}/"><img src="${site.faviconUrl}" alt="" width="32" height="32"> ${site.title}</a></header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+/** A page of the site, whose feeds (at `path`) browsers and readers discover. */
+function page(site: SiteConfig, title: string, path: string, body: ReturnType<typeof html>) {
+  const alternates = feedUrls(site, path).map((feed) => ({
+    type: feed.type,
+    title: `${title} (${feed.label})`,
+    href: feed.url,
+  }));
+  return layout(shell(site), title, body, alternates);
 }
 
 function feedLinks(site: SiteConfig, path: string) {
   return html`${feedUrls(site, path).map((feed, i) => html`${i > 0 ? " · " : ""}<a href="${feed.url}" type="${feed.type}">${feed.label}</a>`)}`;
+}
+
+/** Each of a view's three feeds with its address in view, to select or copy. */
+function feedAddresses(site: SiteConfig, path: string) {
+  return html`<ul class="feeds">
+${feedUrls(site, path).map((feed) => html`<li><a href="${feed.url}" type="${feed.type}">${feed.label}</a> ${address(feed.url, feed.label)}</li>\n`)}</ul>`;
 }
 
 const SUBSCRIBE = html`<p class="how">To subscribe, copy a feed's address into your feed reader (NetNewsWire, Feedly,
@@ -59,40 +60,37 @@ Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as
 
 /** The home page, rendered on a cache miss; it changes when a scheduled article appears. */
 export async function renderHome(deps: FeedDeps, site: SiteConfig, now: number): Promise<Rendered> {
-  const { terms, total, newest, nextChangeMs } = await catalog(deps.store, now);
+  // The terms, the counts and the latest articles: one store call (one D1 round trip).
+  const { terms, total, newest, latest = [], nextChangeMs } = await catalog(deps.store, now, HOME_LATEST);
   const section = (kind: TermKind) => {
     const rows = terms.filter((summary) => summary.kind === kind);
     return html`<section><h2>${HEADINGS[kind]}</h2>
-<table><thead><tr><th>${SINGULAR[kind]}</th><th>Articles</th><th>Newest</th><th>Feeds</th></tr></thead><tbody>
+<table class="terms"><thead><tr><th>${SINGULAR[kind]}</th><th>Articles</th><th class="newest">Newest</th><th>Feeds</th></tr></thead><tbody>
 ${rows.map((row) => termRow(site, row))}
 </tbody></table></section>`;
   };
-  const body = await layout(
+  const body = await page(
     site,
     site.title,
     "",
     html`<h1>${site.title}</h1>
 <p>${site.description}</p>
-<section><h2>All articles</h2>
-<p><strong>${total}</strong> articles, the newest from ${date(newest)}: ${feedLinks(site, "")}</p>
+<section class="latest"><h2>Latest articles</h2>
+${articleList(latest)}</section>
+<section id="feeds"><h2>All articles</h2>
+<p><strong>${total}</strong> articles, the newest from ${day(newest)}, in three formats:</p>
+${feedAddresses(site, "")}
 ${SUBSCRIBE}</section>
 ${section("topic")}
 ${section("provider")}
-${section("category")}
-<section><h2 id="json-feed-extensions">JSON Feed extensions</h2>
-<p><code>_related</code> on an item: <code>articles</code>, the related articles, each with <code>title</code>,
-<code>url</code> and, when known, <code>summary</code>, <code>date_published</code> and <code>provider</code>.</p></section>`,
+${section("category")}`,
   );
-  return { body: String(body), contentType: HTML, nextChangeMs };
+  return { body: String(body), contentType: HTML, newestMs: latest[0]?.publishedMs, nextChangeMs };
 }
 
 function termRow(site: SiteConfig, row: TermSummary) {
   const path = scopePath(row.kind, row.slug);
-  return html`<tr><td><a href="${site.origin}${path}/">${row.label}</a></td><td>${row.count}</td><td>${date(row.newest)}</td><td>${feedLinks(site, path)}</td></tr>\n`;
-}
-
-function articleItem(article: Article) {
-  return html`<li><a href="${article.url}">${article.title}</a> <small>${article.provider?.name ?? ""} · ${date(article.published)}</small></li>\n`;
+  return html`<tr><td><a href="${site.origin}${path}/">${row.label}</a></td><td class="count">${row.count}</td><td class="newest">${day(row.newest)}</td><td>${feedLinks(site, path)}</td></tr>\n`;
 }
 
 /** A topic's, provider's or category's page, rendered on a cache miss. */
@@ -114,17 +112,16 @@ export async function renderTermPage(
   const latest = answer.selection;
   const path = scopePath(kind, slug);
   const title = `${term.label} — ${site.title}`;
-  const body = await layout(
+  const body = await page(
     site,
     title,
     path,
     html`<h1>${term.label}</h1>
-<p>${SINGULAR[kind]} · <strong>${latest.total ?? 0}</strong> articles · ${feedLinks(site, path)}</p>
+<p>${SINGULAR[kind]} · <strong>${latest.total ?? 0}</strong> articles</p>
+${feedAddresses(site, path)}
 ${SUBSCRIBE}
 <h2>Latest</h2>
-<ul class="articles">
-${latest.items.map(articleItem)}
-</ul>
+${articleList(latest.items)}
 ${embedSnippet(site, path, term.label)}`,
   );
   return {

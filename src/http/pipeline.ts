@@ -4,13 +4,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { SiteConfig } from "../config.js";
+import { slugify } from "../content/slug.js";
 import { renderEmbed } from "../embed/render.js";
 import { answer, type Background, cacheKey, MemoryTier, type Rendered, ViewCache } from "./cache.js";
 import { type FeedDeps, renderFeed } from "./feed-route.js";
 import { wantsReadableView } from "./negotiate.js";
 import { renderOpml } from "./opml.js";
 import { renderHome, renderTermPage } from "./pages.js";
-import { notFound } from "./problem.js";
+import { notFound, unknownTerm } from "./problem.js";
+import { ASSET_ALIASES, type Redirect, redirectFor } from "./redirects.js";
 import { parseViewRequest, type Route } from "./route.js";
 import { IsolateVersion } from "./version.js";
 
@@ -44,14 +46,23 @@ function renderView(deps: FeedDeps, site: SiteConfig, route: Route, now: number)
   }
 }
 
-/** A file of public/, through the ASSETS binding; anything else is a 404 problem. */
-async function staticAsset(c: Context<AppEnv>): Promise<Response> {
+/** A file of public/ (or its alias, like `/favicon.ico`), through the ASSETS binding; anything else is a 404 problem. */
+async function staticAsset(c: Context<AppEnv>, url: URL): Promise<Response> {
   const assets = (c.env as { ASSETS?: Fetcher }).ASSETS;
-  const response = assets ? await assets.fetch(c.req.raw) : undefined;
+  const alias = ASSET_ALIASES[url.pathname];
+  const request = alias ? new Request(new URL(alias, url), c.req.raw) : c.req.raw;
+  const response = assets ? await assets.fetch(request) : undefined;
   if (!response || response.status === 404) return notFound(c);
   // A copy: fetched headers are immutable, and the middleware adds CORS and nosniff.
   return new Response(response.body, response);
 }
+
+/** Redirects never change with the content for long: a day, like a browser's heuristic. */
+const REDIRECT_CACHE = "public, max-age=86400";
+
+/** A view's slug that is not in its canonical form (`AI` for `ai`): no such term exists as written. */
+const oddSlug = (route: Route) =>
+  "scope" in route && route.scope !== undefined && slugify(route.scope.slug) !== route.scope.slug;
 
 /** The request's URL as sent, and whether it gets the readable view: all a canonical path depends on. */
 const requestId = (request: Request) => (wantsReadableView(request.headers) ? `R${request.url}` : request.url);
@@ -111,13 +122,25 @@ export class Pipeline {
     return parsed;
   }
 
+  /** A 301 that keeps the query as sent; to a term's page or feed only if the term exists. */
+  private async redirect(c: Context<AppEnv>, site: SiteConfig, url: URL, { path, term }: Redirect) {
+    if (term && !(await this.deps.store.term(term.kind, term.slug, this.deps.now()))) {
+      throw unknownTerm(term.kind, term.asked);
+    }
+    return c.body(null, 301, { Location: `${site.origin}${path}${url.search}`, "Cache-Control": REDIRECT_CACHE });
+  }
+
   /** The Hono handler of every cached view: parse → key → cache → (miss) render. */
   readonly handler = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
-    const view = parseViewRequest(new URL(request.url), request.headers);
-    if (!view) return staticAsset(c);
-    const parsed = this.remember(request, view.path);
+    const url = new URL(request.url);
+    const view = parseViewRequest(url, request.headers);
     const site = c.var.site;
+    // Only on the way to a 404 (no view here, or a slug no term has): hits never get here.
+    const redirect = !view || oddSlug(view.route) ? redirectFor(url.pathname) : undefined;
+    if (redirect) return this.redirect(c, site, url, redirect);
+    if (!view) return staticAsset(c, url);
+    const parsed = this.remember(request, view.path);
     const version = await this.version.get(c.executionCtx);
     const now = this.deps.now();
     return this.cache.serve(request, c.executionCtx, {

@@ -1,7 +1,12 @@
-// Errors are values with a status, answered as RFC 9457 problem documents.
+// Errors are values with a status, answered as RFC 9457 problem documents; a person who
+// navigated to the address in a browser gets the same details as a page instead.
 import type { Context } from "hono";
+import { html } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type SiteConfig, siteConfig } from "../config.js";
 import { StoreUnavailable } from "../store/store.js";
+import { layout, text } from "./layout.js";
+import { wantsReadableView } from "./negotiate.js";
 
 export interface InvalidParam {
   name: string;
@@ -19,7 +24,41 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The settings, if they parse: a page about a client's mistake must not fail on the operator's. */
+function siteOf(c: Context): SiteConfig | undefined {
+  try {
+    return (c.get("site") as SiteConfig | undefined) ?? siteConfig(c.env ?? {});
+  } catch {
+    return undefined;
+  }
+}
+
+/** The problem as a page: its title, detail and invalid parameters, and the way back to the feeds. */
+function problemPage(site: SiteConfig | undefined, problem: HttpProblem): string {
+  const home = site ? `${site.origin}/` : "/";
+  const shell = {
+    home,
+    siteTitle: site?.title ?? "Feeds",
+    language: site?.language ?? "en",
+    faviconUrl: `${home}favicon.png`,
+  };
+  const params = problem.extra.invalidParams ?? [];
+  const body = html`<h1>${problem.status} ${problem.title}</h1>
+${problem.detail ? html`<p class="detail">${problem.detail}</p>` : ""}
+${params.length > 0 ? html`<ul class="invalid">${params.map((p) => html`<li><code>${p.name}</code>: ${p.reason}</li>`)}</ul>` : ""}
+<p>The feeds: <a href="${home}rss.xml">RSS</a> · <a href="${home}atom.xml">Atom</a> · <a href="${home}feed.json">JSON Feed</a>,
+and every topic, provider and category on <a href="${home}">the home page</a>.</p>`;
+  return text(layout(shell, `${problem.status} ${problem.title} — ${shell.siteTitle}`, body));
+}
+
 export function problemResponse(c: Context, problem: HttpProblem): Response {
+  for (const [name, value] of Object.entries(problem.extra.headers ?? {})) c.header(name, value);
+  c.header("Cache-Control", "no-store");
+  // Which of the two a client gets depends on these request headers.
+  c.header("Vary", "Accept, Sec-Fetch-Dest");
+  if (problem.status < 500 && wantsReadableView(c.req.raw.headers)) {
+    return c.body(problemPage(siteOf(c), problem), problem.status, { "Content-Type": "text/html; charset=utf-8" });
+  }
   const body = {
     type: "about:blank",
     title: problem.title,
@@ -27,8 +66,6 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
     detail: problem.detail,
     invalid_params: problem.extra.invalidParams,
   };
-  for (const [name, value] of Object.entries(problem.extra.headers ?? {})) c.header(name, value);
-  c.header("Cache-Control", "no-store");
   return c.body(JSON.stringify(body), problem.status, { "Content-Type": "application/problem+json; charset=utf-8" });
 }
 

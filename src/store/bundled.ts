@@ -37,8 +37,8 @@ export class BundledStore implements ArticleStore {
     return this.index.term(kind, slug, now);
   }
 
-  async catalog(now: number) {
-    return this.index.catalog(now);
+  async catalog(now: number, latest = 0) {
+    return this.index.catalog(now, latest);
   }
 
   /** A new bundle is a deploy: every feed may have changed; otherwise only the clock changes them. */

@@ -237,9 +237,14 @@ const SCHEDULED = `SELECT 'topic' AS kind, topic_slug AS slug, COUNT(*) AS n FRO
 /**
  * The home page's and OPML's three statements, whatever the number of terms: every
  * visible term with its count and newest time, the main feed's count and newest time,
- * and the next scheduled article.
+ * and the next scheduled article; with `latest`, a fourth: the newest visible articles.
  */
-export function catalogStatements(now: number): Bound[] {
+export function catalogStatements(now: number, latest = 0): Bound[] {
+  const newest = condition({ topics: [] }, Number.MIN_SAFE_INTEGER, now);
+  const articles = {
+    sql: `SELECT ${ROW} ${sql(newest)} ORDER BY ${newest.order} LIMIT ?`,
+    params: [...newest.params, latest],
+  };
   return [
     {
       sql: `SELECT t.kind, t.slug, t.label, COALESCE(c.total, 0) - COALESCE(s.n, 0) AS count, ${NEWEST_VISIBLE} AS newest
@@ -257,6 +262,7 @@ export function catalogStatements(now: number): Bound[] {
       sql: "SELECT published_ms AS next FROM articles WHERE published_ms > ?1 ORDER BY published_ms ASC LIMIT 1",
       params: [now],
     },
+    ...(latest > 0 ? [articles] : []),
   ];
 }
 

@@ -217,12 +217,12 @@ export class D1Store implements ArticleStore {
     return plan.read(await this.batch("term", `${kind}:${slug}`, plan.statements));
   }
 
-  async catalog(now: number): Promise<Catalog> {
-    const results = await this.batch("catalog", "catalog", catalogStatements(now));
-    const [terms, main, next] = results;
+  async catalog(now: number, latest = 0): Promise<Catalog> {
+    const results = await this.batch("catalog", "catalog", catalogStatements(now, latest));
+    const [terms, main, next, newestRows] = results;
     const [{ total = 0, newest = null } = {}] = resultRows<{ total: number; newest: number | null }>(main);
     const [{ next: nextMs = null } = {}] = resultRows<{ next: number | null }>(next);
-    return {
+    const catalog: Catalog = {
       terms: resultRows<{ kind: TermKind; slug: string; label: string; count: number; newest: number | null }>(terms)
         .map(({ kind, slug, label, count, newest }) => ({ kind, slug, label, count, newest: isoSeconds(newest) }))
         .sort((a, b) => a.label.localeCompare(b.label, "en")),
@@ -230,6 +230,8 @@ export class D1Store implements ArticleStore {
       newest: isoSeconds(newest),
       nextChangeMs: nextMs ?? undefined,
     };
+    if (latest > 0) catalog.latest = resultRows<ArticleRow>(newestRows).map(this.parsed.parse);
+    return catalog;
   }
 
   /** Views changed by pushes after the one `since` saw, or by articles visible in (since.ms, now]. */

@@ -73,6 +73,8 @@ export interface Catalog {
   newest?: string;
   /** When the next scheduled article becomes visible: every count and list may change then. */
   nextChangeMs?: number;
+  /** The newest visible articles of the main feed, newest first, as many as asked (none by default). */
+  latest?: Article[];
 }
 
 export interface Neighbours {
@@ -143,8 +145,11 @@ export interface ArticleStore {
   neighbours(filters: Filters, now: number, before: number, after: number): Promise<Neighbours>;
   /** A topic, provider or category by slug, if one of its articles is visible at `now`. */
   term(kind: TermKind, slug: string, now: number): Promise<Term | undefined>;
-  /** Every visible topic, provider and category, with the main feed's count and next change. */
-  catalog(now: number): Promise<Catalog>;
+  /**
+   * Every visible topic, provider and category, with the main feed's count and next
+   * change, and its `latest` newest visible articles, in one call.
+   */
+  catalog(now: number, latest?: number): Promise<Catalog>;
   /**
    * The subscription feeds (every visible term's, and the main one) whose first page may
    * have changed since `since`, most recently changed first; every one when `since` is

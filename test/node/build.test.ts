@@ -195,6 +195,32 @@ describe("a bad content folder", () => {
   });
 });
 
+describe("a failed build under wrangler dev", () => {
+  const build = (command: string) =>
+    run("npx", ["tsx", "scripts/build.ts"], {
+      env: { ...process.env, CONTENT_DIR: dir, INDEX_OUT: path.join(dir, "out/index.js"), WRANGLER_COMMAND: command },
+    }).then(
+      () => 0,
+      (error: { code: number }) => error.code,
+    );
+
+  it("writes its problems for the dev server and exits 0; a deploy's build still fails", async () => {
+    await write({ "bad.md": BAD["b-missing.md"]?.source as string });
+    expect(await build("deploy")).toBe(1);
+    await expect(readFile(path.join(dir, "out/build-problems.js"))).rejects.toThrow();
+    expect(await build("dev")).toBe(0);
+    const { default: problems } = await import(path.join(dir, "out/build-problems.js"));
+    const relative = path.relative(process.cwd(), dir);
+    expect(problems).toEqual([
+      { file: `${relative}/bad.md`, line: 2, field: "title", message: "is required" },
+      { file: `${relative}/bad.md`, line: 2, field: "publishedDateTime", message: "is required" },
+    ]);
+    // With no good build before it, the Worker still bundles: an empty index.
+    const { default: index } = await import(path.join(dir, "out/index.js"));
+    expect(index.articles).toEqual([]);
+  });
+});
+
 describe('a Worker that reads D1 (STORE = "d1")', () => {
   const build = (store: string) =>
     run("npx", ["tsx", "scripts/build.ts"], {
@@ -258,11 +284,13 @@ describe("a valid record", () => {
   it("drops `secured` and unknown fields, and skips drafts", () => {
     const secured = "c2VjcmV0LXBheWxvYWQ=";
     const result = parse(
-      `---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\nsecured: "${secured}"\neditorNote: hi\n---\n`,
+      `---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://example.com/a\nsecured: "${secured}"\ninternalMemo: hi\n---\n`,
     );
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result)).not.toContain(secured);
-    expect(JSON.stringify(result)).not.toContain("editorNote");
+    // The unknown field is dropped from the article, and named in a warning.
+    expect(JSON.stringify(result.ok && result.article)).not.toContain("internalMemo");
+    expect(result.warnings.map(formatProblem)).toEqual(["content/x.md:6: internalMemo: unknown field (ignored)"]);
     const draft = parse(
       "---\ntitle: t\npublishedDateTime: 2024-05-02T09:15:00Z\nwebUrl: https://e.com/a\npublished: false\n---\n",
     );

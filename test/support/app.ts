@@ -62,9 +62,9 @@ export class CountingStore implements ArticleStore {
     this.calls++;
     return this.inner.term(...args);
   }
-  catalog(now: number) {
+  catalog(now: number, latest?: number) {
     this.calls++;
-    return this.inner.catalog(now);
+    return this.inner.catalog(now, latest);
   }
   changes(...args: Parameters<ArticleStore["changes"]>) {
     this.calls++;
