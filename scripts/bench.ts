@@ -10,9 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
-import { D1_PATHS, type D1Cell, measureD1, measureTerms } from "./bench/d1.js";
+import { D1_PATHS, type D1Cell, d1Section, measureD1, measureTerms } from "./bench/d1.js";
 import { measureEmbed } from "./bench/embed.js";
 import type { Cell, InprocResult } from "./bench/inproc.js";
+import { LoadSampler, machineLine, markdownTable, writeSection } from "./bench/report.js";
 import {
   BASELINE_LIMIT,
   FIXED_NOW,
@@ -25,19 +26,28 @@ import {
 import type { StartupRun } from "./bench/startup.js";
 import { EMPTY_WORKER, type WorkerdStart, workerdColdStart } from "./bench/workerd.js";
 
-const USAGE = `usage: npm run bench    (tsx scripts/bench.ts; no options)
+const USAGE = `usage: npm run bench [-- --only e2e]    (tsx scripts/bench.ts)
 Generates corpora of 1,000, 10,000 and 100,000 records, builds them and measures renders,
 cache hits, 304s, bundles, workerd cold starts and the D1 store at 100k and 1M articles.
 About 3 to 5 minutes and several hundred MB in $BENCH_WORK (default .cache/bench, per
-checkout; corpora are reused). Prints tables and writes bench-results/bench.json.`;
+checkout; corpora are reused). Prints tables, writes bench-results/bench.json and the bench
+and d1 sections of docs/performance.md, then runs the end-to-end bench (scripts/bench/e2e.ts,
+its own section); --only e2e runs that alone. BENCH_DOC=0 leaves docs/performance.md alone;
+BENCH_SIZES=1000,10000 measures fewer corpora; BENCH_SKIP=d1,e2e leaves those parts out.`;
 
-if (process.argv.length > 2) {
+const onlyE2e = process.argv.length === 4 && process.argv[2] === "--only" && process.argv[3] === "e2e";
+if (process.argv.length > 2 && !onlyE2e) {
   const help = process.argv.includes("--help") || process.argv.includes("-h");
   (help ? console.log : console.error)(help ? USAGE : `bench: takes no options\n\n${USAGE}`);
   process.exit(help ? 0 : 2);
 }
 
-const SIZES = [1_000, 10_000, 100_000] as const;
+/** BENCH_SIZES=1000,10000: fewer corpora, for a machine that cannot build 100k in time. */
+const SIZES: readonly number[] = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(",").map(Number)
+  : [1_000, 10_000, 100_000];
+/** BENCH_SKIP=d1,e2e: leave out the D1 sections or the end-to-end bench that follows. */
+const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(","));
 const SEED = "1";
 // Per checkout, not a shared temp folder: two checkouts benchmarking at once would
 // overwrite each other's corpora and bundles.
@@ -329,7 +339,20 @@ const percent = (fraction: number) => `${(100 * fraction).toFixed(0)}%`;
 /** 1-minute load average: this 2-core machine is shared, so say how busy it was. */
 const load = () => os.loadavg()[0]?.toFixed(2) ?? "?";
 
-function printTable(title: string, notes: string[], header: string[], rows: string[][]): void {
+/** Every table printed, as Markdown: the bench section of docs/performance.md. */
+const published: string[] = [];
+
+/** Prints a table; `section: false` for tables that have their own section (D1's). */
+function printTable(title: string, notes: string[], header: string[], rows: string[][], section = true): void {
+  if (section)
+    published.push(
+      [
+        `#### ${title}`,
+        ...(notes.length > 0 ? ["", notes.map((n) => n.trim()).join(" ")] : []),
+        "",
+        markdownTable(header, rows),
+      ].join("\n"),
+    );
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
@@ -372,7 +395,13 @@ function printCorpora(rows: CorpusRow[]) {
     "1. Corpora",
     [`generate-corpus.ts --seed ${SEED}; N records of which ~2% drafts (never compiled) and ~0.5% scheduled`],
     ["N", ".md files", "size", "generated in", "folder"],
-    rows.map((r) => [int(r.n), int(r.n), mib(r.bytes), r.reused ? "reused" : `${r.seconds.toFixed(1)} s`, r.dir]),
+    rows.map((r) => [
+      int(r.n),
+      int(r.n),
+      mib(r.bytes),
+      r.reused ? "reused" : `${r.seconds.toFixed(1)} s`,
+      path.relative(ROOT, r.dir),
+    ]),
   );
 }
 
@@ -704,10 +733,12 @@ function printD1(rows: { n: number; cells: D1Cell[] }[]) {
         cell ? `${cell.roundTrips} / ${cell.statements}` : "—",
       ];
     }),
+    false,
   );
 }
 
 async function main() {
+  const loadSampler = new LoadSampler();
   const host = machine();
   console.log("# Feed service benchmark");
   console.log(
@@ -758,20 +789,23 @@ async function main() {
   printStartup(starts, workerd.empty);
 
   const d1: { n: number; cells: D1Cell[] }[] = [];
-  for (const n of D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
-  printD1(d1);
-  const terms = await measureTerms(WORK, progress);
-  printTable(
-    "8. D1 with 10,000 topics (20,000 articles): the lists and the WebSub cron",
-    ["One round trip each, a constant number of statements at any number of terms."],
-    ["what", "median ms", "round trips / statements", "pings"],
-    terms.map((cell) => [
-      cell.what,
-      cell.summary.medianMs.toFixed(1),
-      `${cell.roundTrips} / ${cell.statements}`,
-      cell.posts === undefined ? "—" : `${cell.posts} POSTs, ${cell.pinged} URLs, ${cell.carried} carried`,
-    ]),
-  );
+  for (const n of SKIP.has("d1") ? [] : D1_SIZES) d1.push({ n, cells: await measureD1(n, WORK, progress) });
+  if (d1.length > 0) printD1(d1);
+  const terms = SKIP.has("d1") ? [] : await measureTerms(WORK, progress);
+  if (d1.length > 0) await writeSection("d1", d1Section(d1, terms, loadSampler));
+  if (terms.length > 0)
+    printTable(
+      "8. D1 with 10,000 topics (20,000 articles): the lists and the WebSub cron",
+      ["One round trip each, a constant number of statements at any number of terms."],
+      ["what", "median ms", "round trips / statements", "pings"],
+      terms.map((cell) => [
+        cell.what,
+        cell.summary.medianMs.toFixed(1),
+        `${cell.roundTrips} / ${cell.statements}`,
+        cell.posts === undefined ? "—" : `${cell.posts} POSTs, ${cell.pinged} URLs, ${cell.carried} carried`,
+      ]),
+      false,
+    );
 
   const totalSeconds = (performance.now() - began) / 1000;
   const figures = {
@@ -792,14 +826,15 @@ async function main() {
   };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
+  await writeSection("bench", [machineLine(loadSampler), "", ...published.join("\n\n").split("\n")].join("\n"));
+  loadSampler.stop();
   console.log(
     `\nTotal run time ${totalSeconds.toFixed(0)} s (load at the end ${load()}); figures in bench-results/bench.json`,
   );
-  // Last, end to end in workerd (about 2 minutes; its figures in bench-results/e2e.json).
-  await import("./bench/e2e.js");
+  // Last, end to end in workerd (about 6 minutes; its figures in bench-results/e2e.json).
+  if (!SKIP.has("e2e")) await import("./bench/e2e.js");
 }
 
 // `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`).
-const only = process.argv[process.argv.indexOf("--only") + 1];
-if (process.argv.includes("--only") && only === "e2e") await import("./bench/e2e.js");
+if (onlyE2e) await import("./bench/e2e.js");
 else await main();

@@ -1,7 +1,6 @@
 // The D1 store under load: a local D1 (Miniflare's SQLite, as `wrangler dev` uses) filled
 // with N synthetic compiled articles, and the app's cache-miss path timed over it.
 import { mkdir } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { getPlatformProxy } from "wrangler";
@@ -10,7 +9,17 @@ import { siteConfig } from "../../src/config.js";
 import { D1Store } from "../../src/store/d1.js";
 import { publishChanges } from "../../src/websub/publish.js";
 import { applyMigrations } from "../push/executors.js";
-import { installCache, missCache, type Summary, stubContext, summarize, workerEnv, workerVars } from "./runtime.js";
+import { LoadSampler, machineLine, markdownTable, writeSection } from "./report.js";
+import {
+  installCache,
+  missCache,
+  ROOT,
+  type Summary,
+  stubContext,
+  summarize,
+  workerEnv,
+  workerVars,
+} from "./runtime.js";
 
 /** Rows inserted per statement: SQLite generates them itself, so the batch can be large. */
 const CHUNK = 50_000;
@@ -297,21 +306,85 @@ export async function measureTerms(root: string, log: (line: string) => void, sa
   }
 }
 
-/** `tsx scripts/bench/d1.ts --terms`: the terms section alone, small enough for a shared machine. */
+const fmt = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+/** The D1 page figures as a Markdown table: median / p99 ms per size, their ratio, round trips. */
+export function d1Table(rows: { n: number; cells: D1Cell[] }[]): string {
+  const first = rows[0];
+  const last = rows.at(-1);
+  return markdownTable(
+    [
+      "view (cache miss)",
+      ...rows.map((row) => `N = ${row.n.toLocaleString("en-US")}: median / p99 ms`),
+      ...(rows.length > 1 ? ["largest / smallest"] : []),
+      "round trips / statements",
+    ],
+    D1_PATHS.map((view, i) => {
+      const a = first?.cells[i];
+      const b = last?.cells[i];
+      return [
+        `\`${view}\``,
+        ...rows.map((row) => {
+          const summary = row.cells[i]?.summary;
+          return summary ? `${fmt(summary.medianMs)} / ${fmt(summary.p99Ms)}` : "—";
+        }),
+        ...(rows.length > 1 && a && b ? [`${(b.summary.medianMs / a.summary.medianMs).toFixed(2)}×`] : []),
+        a ? `${a.roundTrips} / ${a.statements}` : "—",
+      ];
+    }),
+  );
+}
+
+/** The terms corpus' figures as a Markdown table. */
+export function termsTable(cells: TermsCell[]): string {
+  return markdownTable(
+    ["what (10,000 topics, 20,000 articles)", "median ms", "round trips / statements", "hub pings"],
+    cells.map((cell) => [
+      cell.what,
+      cell.summary.medianMs.toFixed(1),
+      `${cell.roundTrips} / ${cell.statements}`,
+      cell.posts === undefined ? "—" : `${cell.posts} POSTs, ${cell.pinged} URLs, ${cell.carried} carried`,
+    ]),
+  );
+}
+
+/** The d1 section of docs/performance.md. */
+export function d1Section(rows: { n: number; cells: D1Cell[] }[], terms: TermsCell[] | undefined, load: LoadSampler) {
+  const parts = [
+    machineLine(load),
+    "",
+    "Local D1 (Miniflare's SQLite through `getPlatformProxy`, as `wrangler dev` runs it) filled with N synthetic",
+    "articles; the app over `D1Store`, every lookup a cache miss; 100 timed requests after 10 per view.",
+    "",
+    d1Table(rows),
+  ];
+  if (terms) parts.push("", termsTable(terms));
+  return parts.join("\n");
+}
+
+const USAGE = `usage: tsx scripts/bench/d1.ts --terms | --sizes 100000[,1000000]
+  --terms   /, /feeds.opml and one cron run over 10,000 topics in a local D1
+  --sizes   the page figures at these numbers of articles (the 1M corpus takes minutes and
+            about 3 GB to fill once; reused after); with --terms, both. Writes the d1
+            section of docs/performance.md when both are given (BENCH_DOC=0: not at all).`;
+
+/** Standalone: the sections of `npm run bench` that need only a local D1. */
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (!process.argv.includes("--terms") || process.argv.includes("--help")) {
-    console.log(
-      "usage: tsx scripts/bench/d1.ts --terms   (/, /feeds.opml and one cron run over 10,000 topics in a local D1)",
-    );
-    process.exit(0);
+  const args = process.argv.slice(2);
+  const sizesAt = args.indexOf("--sizes");
+  const sizes = sizesAt === -1 ? [] : (args[sizesAt + 1] ?? "").split(",").map(Number);
+  if (args.includes("--help") || (!args.includes("--terms") && sizesAt === -1) || sizes.some((n) => !(n > 0))) {
+    console.log(USAGE);
+    process.exit(args.includes("--help") ? 0 : 2);
   }
-  const root = path.join(os.tmpdir(), `feed-bench-${path.basename(process.cwd())}`);
-  const cells = await measureTerms(root, (line) => console.error(line));
-  for (const cell of cells) {
-    const extra =
-      cell.posts === undefined ? "" : `, ${cell.posts} POSTs, ${cell.pinged} URLs pinged, ${cell.carried} carried`;
-    console.log(
-      `${cell.what}: median ${cell.summary.medianMs.toFixed(1)} ms, ${cell.roundTrips} round trip(s), ${cell.statements} statement(s)${extra}`,
-    );
-  }
+  const load = new LoadSampler();
+  const root = path.resolve(process.env.BENCH_WORK ?? path.join(ROOT, ".cache", "bench"));
+  const log = (line: string) => console.error(line);
+  const rows: { n: number; cells: D1Cell[] }[] = [];
+  for (const n of sizes) rows.push({ n, cells: await measureD1(n, root, log) });
+  if (rows.length > 0) console.log(d1Table(rows));
+  const terms = args.includes("--terms") ? await measureTerms(root, log) : undefined;
+  if (terms) console.log(`\n${termsTable(terms)}`);
+  if (rows.length > 0 && terms) await writeSection("d1", d1Section(rows, terms, load));
+  load.stop();
 }

@@ -9,9 +9,10 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LoadSampler, machineLine, markdownTable, writeSection } from "./report.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const PORTS = { off: Number(process.env.BENCH_PORT_OFF ?? 8862), on: Number(process.env.BENCH_PORT_ON ?? 8863) };
+const PORTS = { off: Number(process.env.BENCH_PORT_OFF ?? 8862), on: Number(process.env.BENCH_PORT_ON ?? 8864) };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 8;
@@ -25,8 +26,9 @@ const USAGE = `usage: npm run bench:stats    (tsx scripts/bench/stats.ts; no opt
 
 A cache hit of /feed.json with subscriber counting on and off: in process (CPU per hit), then
 end to end (wrk on two wrangler dev servers, ports $BENCH_PORT_OFF/$BENCH_PORT_ON, default
-8862/8863; $BENCH_ROUNDS rounds of $BENCH_SECONDS s, default 7 × 3). BENCH_E2E=0 skips the
-end-to-end part. About 2 minutes; writes bench-results/stats.json, temp files in .cache/.`;
+8862/8864, each with its inspector on the next port; $BENCH_ROUNDS rounds of $BENCH_SECONDS s,
+default 7 × 3). BENCH_E2E=0 skips the end-to-end part. About 2 minutes; writes
+bench-results/stats.json and the stats section of docs/performance.md, temp files in .cache/.`;
 
 if (process.argv.length > 2) {
   const help = process.argv.includes("--help") || process.argv.includes("-h");
@@ -46,6 +48,9 @@ function serve(port: number, vars: string[]): ChildProcess {
     "127.0.0.1",
     "--port",
     String(port),
+    // Its own inspector port (the next one), not wrangler's shared default.
+    "--inspector-port",
+    String(port + 1),
     "--persist-to",
     path.join(state, String(port)),
   ];
@@ -89,6 +94,12 @@ function wrk(port: number, userAgent: string): number {
   return Number(rps);
 }
 
+/** The ratio of each round's pair (on / off), lowest to highest. */
+function spread(rounds: { off: number[]; on: number[] }): string {
+  const ratios = rounds.on.map((on, i) => on / (rounds.off[i] ?? Number.NaN));
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -98,6 +109,7 @@ const median = (values: number[]) => {
 async function main() {
   // Imported here: it loads the built index, which --help must not need.
   const { measureInproc } = await import("./stats-inproc.js");
+  const load = new LoadSampler();
   const inproc = await measureInproc(READERS);
   console.log("\nIn process, median per cache hit of /feed.json (fetch, body, waitUntil work):\n");
   console.log("| reader | counting off (ms) | counting on (ms) | hits/s on / off | target |");
@@ -108,6 +120,16 @@ async function main() {
       `| ${row.reader} | ${row.offMs.toFixed(4)} | ${row.onMs.toFixed(4)} | ${row.ratio.toFixed(3)}× | ≥ ${TARGET}× ${verdict} |`,
     );
   }
+  const inprocTable = markdownTable(
+    ["reader", "counting off (ms)", "counting on (ms)", "hits/s on / off", "target"],
+    inproc.map((row) => [
+      row.reader,
+      row.offMs.toFixed(4),
+      row.onMs.toFixed(4),
+      `${row.ratio.toFixed(3)}×`,
+      `≥ ${TARGET}× ${row.ratio >= TARGET ? "met" : "missed"}`,
+    ]),
+  );
   // BENCH_E2E=0: the in-process table only, without starting wrangler dev.
   if (process.env.BENCH_E2E === "0") return;
   execFileSync(
@@ -158,7 +180,33 @@ async function main() {
         `| ${row.reader} | ${row.offRps.toFixed(0)} | ${row.onRps.toFixed(0)} | ${row.ratio.toFixed(3)}× | ≥ ${TARGET}× ${verdict} |`,
       );
     }
+    const e2eTable = markdownTable(
+      ["reader", "counting off (req/s)", "counting on (req/s)", "on / off", "spread of rounds (on / off)", "target"],
+      rows.map((row) => [
+        row.reader,
+        row.offRps.toFixed(0),
+        row.onRps.toFixed(0),
+        `${row.ratio.toFixed(3)}×`,
+        spread(row.rounds),
+        `≥ ${TARGET}× ${row.ratio >= TARGET ? "met" : "missed"}`,
+      ]),
+    );
+    await writeSection(
+      "stats",
+      [
+        machineLine(load),
+        "",
+        "In process, median per cache hit of `/feed.json` (the app's fetch, the body and the waitUntil work it queued):",
+        "",
+        inprocTable,
+        "",
+        `End to end, \`wrk -c${CONNECTIONS}\` on two \`wrangler dev\` servers (one with \`STATS_TOKEN\` over its own local D1), median of ${ROUNDS} interleaved ${SECONDS} s rounds:`,
+        "",
+        e2eTable,
+      ].join("\n"),
+    );
     const result = {
+      machine: machineLine(load),
       feed: FEED,
       inproc,
       e2e: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows },

@@ -3,7 +3,7 @@
 // workerd has no switch that times a script's start-up, so the same run with an empty
 // Worker is the baseline: the difference is what loading this script and answering costs.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -153,6 +153,25 @@ export async function workerdColdStart(
 export interface Served {
   url: string;
   stop: () => Promise<void>;
+  /** CPU time workerd has run so far, all its threads, in ns (from /proc). */
+  cpuNs: () => number;
+}
+
+/**
+ * A process's CPU time in ns: the first field of each thread's schedstat. Unlike a rate,
+ * it does not move when other processes take the cores, so it is the steadier figure on a
+ * shared machine; Linux only.
+ */
+export function processCpuNs(pid: number): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /** Serves `script` in workerd on `port` until `stop()`: the end-to-end bench loads it over HTTP. */
@@ -183,5 +202,5 @@ export async function serveWorkerd(
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, stop, cpuNs: () => processCpuNs(child.pid as number) };
 }

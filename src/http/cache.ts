@@ -63,11 +63,20 @@ export interface Entry {
   /** Headers of a 304 and of a 200, but Cache-Control and X-Cache. */
   common: [string, string][];
   full: [string, string][];
-  /** Cache-Control depends on the second: computed once per second. */
-  control?: { second: number; value: string };
+  /** The complete header lists of the last answer: Cache-Control moves each second. */
+  prepared?: Prepared;
 }
 
-export function makeEntry(fields: Omit<Entry, "common" | "full" | "control">): Entry {
+/** An entry's answers within one second and one cache status: a hit allocates no header list. */
+interface Prepared {
+  second: number;
+  status: CacheStatus;
+  policy: CachePolicy;
+  ok: [string, string][];
+  notModified: [string, string][];
+}
+
+export function makeEntry(fields: Omit<Entry, "common" | "full" | "prepared">): Entry {
   const common: [string, string][] = [
     ...EVERY_RESPONSE,
     ["ETag", fields.etag],
@@ -86,12 +95,6 @@ export function makeEntry(fields: Omit<Entry, "common" | "full" | "control">): E
 
 const isFresh = (entry: Entry, now: number) => now < entry.lifetimes.freshUntil;
 
-function controlAt(entry: Entry, policy: CachePolicy, now: number): string {
-  const second = Math.floor(now / 1000);
-  if (entry.control?.second !== second) entry.control = { second, value: cacheControl(entry.lifetimes, policy, now) };
-  return entry.control.value;
-}
-
 const STATUS_HEADERS = Object.fromEntries(
   (["HIT", "MISS", "STALE"] as const).map((status) => [
     status,
@@ -102,14 +105,26 @@ const STATUS_HEADERS = Object.fromEntries(
   ]),
 ) as Record<CacheStatus, [string, string][]>;
 
+function prepare(entry: Entry, status: CacheStatus, policy: CachePolicy, now: number): Prepared {
+  const second = Math.floor(now / 1000);
+  const known = entry.prepared;
+  if (known?.second === second && known.status === status && known.policy === policy) return known;
+  const tail: [string, string][] = [
+    ["Cache-Control", cacheControl(entry.lifetimes, policy, now)],
+    ...STATUS_HEADERS[status],
+  ];
+  entry.prepared = { second, status, policy, ok: [...entry.full, ...tail], notModified: [...entry.common, ...tail] };
+  return entry.prepared;
+}
+
 /** A 200 (no body for HEAD) or a 304, from an entry. */
 export function answer(request: Request, entry: Entry, status: CacheStatus, policy: CachePolicy, now: number) {
-  const control: [string, string] = ["Cache-Control", controlAt(entry, policy, now)];
+  const headers = prepare(entry, status, policy, now);
   if (isNotModified(request.headers, entry.etag, entry.lastModifiedMs, now)) {
-    return new Response(null, { status: 304, headers: [...entry.common, control, ...STATUS_HEADERS[status]] });
+    return new Response(null, { status: 304, headers: headers.notModified });
   }
   const body = request.method === "HEAD" ? null : entry.body;
-  return new Response(body, { status: 200, headers: [...entry.full, control, ...STATUS_HEADERS[status]] });
+  return new Response(body, { status: 200, headers: headers.ok });
 }
 
 /** The in-isolate tier: the most recently used entries, up to a budget of body bytes. */

@@ -67,11 +67,28 @@ const oddSlug = (route: Route) =>
 /** The request's URL as sent, and whether it gets the readable view: all a canonical path depends on. */
 const requestId = (request: Request) => (wantsReadableView(request.headers) ? `R${request.url}` : request.url);
 
+/** A parsed request URL: its canonical path, and its cache key under the last settings and version. */
+interface Parsed {
+  path: string;
+  key?: { site: SiteConfig; version: string; value: string };
+}
+
+/**
+ * The key of a parsed request, built once per settings and content version: a hit looks
+ * the in-isolate tier up with the same string, whose hash V8 has already computed.
+ */
+function keyOf(parsed: Parsed, site: SiteConfig, version: string): string {
+  const known = parsed.key;
+  if (known?.site === site && known.version === version) return known.value;
+  parsed.key = { site, version, value: cacheKey(site, version, parsed.path) };
+  return parsed.key.value;
+}
+
 export class Pipeline {
   private readonly cache: ViewCache;
   private readonly version: IsolateVersion;
-  /** Request URL → canonical path, for requests already parsed: the parse step, memoised. */
-  private readonly paths = new Map<string, string>();
+  /** Request URL → what its parse gave, for requests already parsed: the parse step, memoised. */
+  private readonly parsed = new Map<string, Parsed>();
 
   constructor(
     private readonly deps: FeedDeps,
@@ -87,17 +104,22 @@ export class Pipeline {
    */
   hit(request: Request, site: SiteConfig, ctx: Background): Response | undefined {
     if (request.method !== "GET" && request.method !== "HEAD") return undefined;
-    const path = this.paths.get(requestId(request));
-    const version = path === undefined ? undefined : this.version.peek(ctx);
-    if (path === undefined || version === undefined) return undefined;
+    const parsed = this.parsed.get(requestId(request));
+    const version = parsed === undefined ? undefined : this.version.peek(ctx);
+    if (parsed === undefined || version === undefined) return undefined;
     const now = this.deps.now();
-    const entry = this.cache.memory.fresh(cacheKey(site, version, path), now);
+    const entry = this.cache.memory.fresh(keyOf(parsed, site, version), now);
     return entry && answer(request, entry, "HIT", site.cache, now);
   }
 
-  private remember(request: Request, path: string) {
-    if (this.paths.size >= MAX_REMEMBERED) this.paths.clear();
-    this.paths.set(requestId(request), path);
+  private remember(request: Request, path: string): Parsed {
+    const id = requestId(request);
+    const known = this.parsed.get(id);
+    if (known?.path === path) return known;
+    if (this.parsed.size >= MAX_REMEMBERED) this.parsed.clear();
+    const parsed: Parsed = { path };
+    this.parsed.set(id, parsed);
+    return parsed;
   }
 
   /** A 301 that keeps the query as sent; to a term's page or feed only if the term exists. */
@@ -118,11 +140,11 @@ export class Pipeline {
     const redirect = !view || oddSlug(view.route) ? redirectFor(url.pathname) : undefined;
     if (redirect) return this.redirect(c, site, url, redirect);
     if (!view) return staticAsset(c, url);
-    this.remember(request, view.path);
+    const parsed = this.remember(request, view.path);
     const version = await this.version.get(c.executionCtx);
     const now = this.deps.now();
     return this.cache.serve(request, c.executionCtx, {
-      key: cacheKey(site, version, view.path),
+      key: keyOf(parsed, site, version),
       now,
       policy: policyOf(view.route, site),
       render: () => renderView(this.deps, site, view.route, now),

@@ -17,9 +17,8 @@ export interface FeedRequest {
   method: string;
   url: string;
   status: number;
-  userAgent: string | null;
-  /** CF-Connecting-IP, read only for an individual reader; kept only inside the HMAC. */
-  address: () => string | null;
+  /** User-Agent, and CF-Connecting-IP, read only for an individual reader and kept only inside the HMAC. */
+  headers: Pick<Headers, "get">;
 }
 
 /**
@@ -29,12 +28,14 @@ export interface FeedRequest {
 const MEMO_LIMIT = 256;
 
 function memo<T>(compute: (key: string) => T): (key: string) => T {
-  const known = new Map<string, T>();
+  // Values are boxed so that one lookup tells a remembered undefined from an unknown key.
+  const known = new Map<string, { value: T }>();
   return (key) => {
-    if (known.has(key)) return known.get(key) as T;
+    const hit = known.get(key);
+    if (hit) return hit.value;
     if (known.size >= MEMO_LIMIT) known.clear();
     const value = compute(key);
-    known.set(key, value);
+    known.set(key, { value });
     return value;
   };
 }
@@ -89,7 +90,8 @@ export class SubscriberCounter {
   count(request: FeedRequest, db: D1Database, secret: string): Promise<void> | undefined {
     if ((request.method !== "GET" && request.method !== "HEAD") || (request.status !== 200 && request.status !== 304))
       return;
-    const who = this.classify((request.userAgent ?? "").slice(0, 512));
+    const userAgent = request.headers.get("User-Agent") ?? "";
+    const who = this.classify(userAgent.slice(0, 512));
     if (who.kind === "ignored") return;
     const path = this.path(request.url);
     if (!path) return;
@@ -99,8 +101,7 @@ export class SubscriberCounter {
       const report = { day, path, service: who.service, feedId: who.feedId, subscribers: who.subscribers };
       return logged(writeHosted(db, report));
     }
-    const address = request.address() ?? "";
-    const userAgent = request.userAgent ?? "";
+    const address = request.headers.get("CF-Connecting-IP") ?? "";
     if (!this.first(day, who.service, path, quickHash(`${address}\n${userAgent}`))) return;
     return logged(this.client(day, path, who.service, address, userAgent, db, secret));
   }
@@ -140,15 +141,12 @@ export function countRequest(
 ): void {
   const settings = statsSettings(env);
   if (settings.state !== "on") return;
-  const { method, url, headers } = request;
-  const feedRequest = {
-    method,
-    url,
-    status,
-    userAgent: headers.get("User-Agent"),
-    address: () => headers.get("CF-Connecting-IP"),
-  };
-  const work = counter.count(feedRequest, settings.db, settings.secret);
+  // The Request itself and the status, not a copy: a repeated hit allocates nothing here.
+  const work = counter.count(
+    { method: request.method, url: request.url, status, headers: request.headers },
+    settings.db,
+    settings.secret,
+  );
   if (work) ctx.waitUntil(work);
 }
 
