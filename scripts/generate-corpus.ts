@@ -294,7 +294,7 @@ const TOPICS = [
     "Tourism",
     "Wirtschaftspolitik",
     "Économie",
-    "Éducation",
+    "Enseignement supérieur",
     "Bildung",
     "Datenschutz",
     "Santé mentale",
