@@ -111,7 +111,7 @@ const sentHeaders = (response: Response) => [...response.headers].filter(([name]
 async function views(ours: Served): Promise<View[]> {
   // The topic with the most articles, from the home page's table, so its 100-item page is full.
   const home = await (await fetch(`${ours.url}/`)).text();
-  const rows = [...home.matchAll(/href="[^"]*(\/topics\/[^/"]+)\/">[^<]*<\/a><\/td><td>(\d+)<\/td>/g)];
+  const rows = [...home.matchAll(/href="[^"]*(\/topics\/[^/"]+)\/">[^<]*<\/a><\/td><td[^>]*>(\d+)<\/td>/g)];
   const topic = rows.sort((a, b) => Number(b[2]) - Number(a[2]))[0]?.[1];
   if (!topic) throw new Error("no topic on the home page");
   const paths = [
