@@ -1,14 +1,16 @@
 // The renderers' per-article memo: each recently used article is rendered once per
 // format, the memo stays bounded, and a change of site renders afresh.
 import { env } from "cloudflare:workers";
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { siteConfig } from "../src/config.js";
-import { joinBytes, memoPerArticle } from "../src/feed/memo.js";
+import { constantPart, joinParts, memoPerArticle } from "../src/feed/memo.js";
 import { feedView } from "../src/feed/view.js";
 import { article } from "./support/app.js";
 
 const DOC = { key: "all", homeUrl: "/", links: { rss: "", atom: "", json: "" }, nav: {}, archive: false };
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const decode = ({ bytes }: { bytes: Uint8Array }) => new TextDecoder().decode(bytes);
+const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash("sha256").update(bytes).digest());
 
 function counted(capacity: number) {
   const rendered: string[] = [];
@@ -48,6 +50,22 @@ describe("the item memo", () => {
     expect(rendered).toEqual([b.id]);
   });
 
+  it("keeps the item it just rendered, and drops the least recently used, when every other was used", () => {
+    const [a, b, c, d] = [
+      article({ title: "aaaa" }),
+      article({ title: "bbbb" }),
+      article({ title: "cccc" }),
+      article({ title: "dddd" }),
+    ];
+    const { item, rendered } = counted(3 * (view.tagPrefix.length + 6));
+    for (const x of [a, b, c, a, b, c, d]) item(view, x); // all three used since; d evicts one
+    rendered.length = 0;
+    for (const x of [d, b, c]) item(view, x);
+    expect(rendered).toEqual([]);
+    item(view, a); // the least recently used of a, b and c
+    expect(rendered).toEqual([a.id]);
+  });
+
   it("never keeps an item larger than its whole bound", () => {
     const { item, rendered } = counted(8);
     const big = article({ title: "x".repeat(100) });
@@ -64,8 +82,27 @@ describe("the item memo", () => {
     expect(rendered).toEqual([a.id, a.id]);
   });
 
-  it("joins text and bytes into one UTF-8 document", () => {
-    expect(decode(joinBytes(["<a>", new TextEncoder().encode("é🎉"), "</a>"]))).toBe("<a>é🎉</a>");
-    expect(joinBytes([])).toEqual(new Uint8Array());
+  it("joins text and parts into one UTF-8 document", () => {
+    expect(decode(joinParts(["<a>", constantPart("é🎉"), "</a>"]))).toBe("<a>é🎉</a>");
+    expect(joinParts([]).bytes).toEqual(new Uint8Array());
+  });
+
+  it("keeps each item's SHA-256, and gives a document an ETag that moves exactly with its parts", () => {
+    const { item } = counted(10_000);
+    const a = article({ title: "Énergie ✓" });
+    const part = item(view, a);
+    expect(new Uint8Array(part.digest)).toEqual(sha256(part.bytes));
+    const doc = joinParts(["<feed>", part, "</feed>"]);
+    expect(doc.etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(joinParts(["<feed>", item(view, a), "</feed>"]).etag).toBe(doc.etag);
+    // Any change of any part's bytes changes it, also one that keeps the total length.
+    const others = [
+      joinParts(["<feed>", part, "</feed> "]),
+      joinParts(["<feeD>", part, "</feed>"]),
+      joinParts(["<feed>", item(view, article({ title: "Énergie ✗" })), "</feed>"]),
+      joinParts(["<feed>", part, part, "</feed>"]),
+      joinParts(["<feed>", "</feed>"]),
+    ];
+    for (const other of others) expect(other.etag).not.toBe(doc.etag);
   });
 });

@@ -47,7 +47,7 @@ describe("the request path", () => {
           { key: "all", homeUrl: "/", links: { rss: "", atom: "", json: "" }, nav: {}, archive: false },
           page.items,
         ),
-      ),
+      ).bytes,
     );
     expect(page.items).toHaveLength(20);
     expect(body.match(/<entry>/g)).toHaveLength(20);

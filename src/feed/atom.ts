@@ -2,7 +2,7 @@
 import type { Article } from "../content/article.js";
 import { enclosureType } from "../content/mime.js";
 import { mediaElements } from "./media.js";
-import { joinBytes, memoPerArticle } from "./memo.js";
+import { type EncodedDocument, joinParts, memoPerArticle } from "./memo.js";
 import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement } from "./xml.js";
 
@@ -42,7 +42,7 @@ export const atomEntry = memoPerArticle((view: FeedView, article: Article): stri
   return `${out}</entry>\n`;
 });
 
-export function renderAtom(view: FeedView): Uint8Array {
+export function renderAtom(view: FeedView): EncodedDocument {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<feed${NAMESPACES}${attrs({ "xml:lang": view.language })}>\n`;
   out += textElement("id", view.id);
   out += textElement("title", view.title, { type: "text" });
@@ -54,5 +54,5 @@ export function renderAtom(view: FeedView): Uint8Array {
   out += textElement("icon", view.iconUrl);
   out += textElement("logo", view.logoUrl);
   out += "\n";
-  return joinBytes([out, ...view.items.map((article) => atomEntry(view, article)), "</feed>\n"]);
+  return joinParts([out, ...view.items.map((article) => atomEntry(view, article)), "</feed>\n"]);
 }

@@ -1,14 +1,14 @@
 // The format table: each feed format's file name, media type and renderer in one place.
 import { atomEntry, renderAtom } from "./atom.js";
 import { itemJson, renderJsonFeed } from "./jsonfeed.js";
-import type { ItemBytes } from "./memo.js";
+import type { EncodedDocument, ItemBytes } from "./memo.js";
 import { renderRss, rssItem } from "./rss.js";
 import { type FeedView, type FormatName, MEDIA_TYPES } from "./view.js";
 
 export interface Format {
   file: string;
   mediaType: string;
-  render: (view: FeedView) => Uint8Array;
+  render: (view: FeedView) => EncodedDocument;
   /** One item as the document holds it (memoised): what the page budget measures. */
   item: ItemBytes;
 }

@@ -2,7 +2,7 @@
 // with the `feed` package, whose json1() emits JSON Feed 1.0 (`author`, no `authors`,
 // no `language`) and cannot carry extensions per item in the 1.1 form.
 import type { Article } from "../content/article.js";
-import { joinBytes, memoPerArticle } from "./memo.js";
+import { constantPart, type EncodedDocument, joinParts, memoPerArticle } from "./memo.js";
 import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 
 const VERSION = "https://jsonfeed.org/version/1.1";
@@ -53,9 +53,9 @@ function item(view: FeedView, article: Article) {
 /** An item as it stands in the `items` array: pretty-printed, indented four spaces. */
 export const itemJson = memoPerArticle((view, article) => toSafeJson(item(view, article)).replace(/^/gm, "    "));
 
-const ITEM_SEPARATOR = new TextEncoder().encode(",\n");
+const ITEM_SEPARATOR = constantPart(",\n");
 
-export function renderJsonFeed(view: FeedView): Uint8Array {
+export function renderJsonFeed(view: FeedView): EncodedDocument {
   const feed = {
     version: VERSION,
     title: view.title,
@@ -72,7 +72,7 @@ export function renderJsonFeed(view: FeedView): Uint8Array {
   // JSON.stringify leaves out undefined members, so optional fields simply vanish. The
   // items (memoised) close the object: the head loses its closing brace to make room.
   const head = `${toSafeJson(feed).slice(0, -2)},\n  "items": [`;
-  if (view.items.length === 0) return joinBytes([head, "]\n}\n"]);
+  if (view.items.length === 0) return joinParts([head, "]\n}\n"]);
   const items = view.items.flatMap((article, i) => [i === 0 ? "\n" : ITEM_SEPARATOR, itemJson(view, article)]);
-  return joinBytes([head, ...items, "\n  ]\n}\n"]);
+  return joinParts([head, ...items, "\n  ]\n}\n"]);
 }

@@ -4,7 +4,7 @@ import type { Article } from "../content/article.js";
 import { enclosureType } from "../content/mime.js";
 import { httpDate } from "../dates.js";
 import { mediaElements } from "./media.js";
-import { joinBytes, memoPerArticle } from "./memo.js";
+import { type EncodedDocument, joinParts, memoPerArticle } from "./memo.js";
 import { contentOf, type FeedView, summaryOf, terms } from "./view.js";
 import { attrs, feedLinks, htmlElement, stylesheetInstruction, textElement, textToHtml } from "./xml.js";
 
@@ -47,7 +47,7 @@ export const rssItem = memoPerArticle((view: FeedView, article: Article): string
   return `${out}</item>\n`;
 });
 
-export function renderRss(view: FeedView): Uint8Array {
+export function renderRss(view: FeedView): EncodedDocument {
   let out = `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(view.stylesheet)}<rss${NAMESPACES}><channel>\n`;
   out += textElement("title", view.title);
   out += textElement("link", view.homeUrl);
@@ -58,5 +58,5 @@ export function renderRss(view: FeedView): Uint8Array {
   out += `<image>${textElement("url", view.iconUrl)}${textElement("title", view.title)}${textElement("link", view.homeUrl)}</image>`;
   // Feedly's icon and logo; the W3C validator warns that it does not know this namespace.
   out += `${textElement("webfeeds:icon", view.iconUrl)}${textElement("webfeeds:logo", view.logoUrl)}\n`;
-  return joinBytes([out, ...view.items.map((article) => rssItem(view, article)), "</channel></rss>\n"]);
+  return joinParts([out, ...view.items.map((article) => rssItem(view, article)), "</channel></rss>\n"]);
 }

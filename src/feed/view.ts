@@ -49,6 +49,11 @@ export interface FeedView {
   author: { name: string; url: string };
   /** Whether items carry their body (RSS `content:encoded`, Atom `content`, JSON `content_html`). */
   fullText: boolean;
+  /**
+   * Everything an item depends on beside its article (id prefix, term schemes, author,
+   * full text), as one string: the item memo's key, built once per document.
+   */
+  itemKey: string;
   items: readonly Article[];
 }
 
@@ -86,6 +91,7 @@ export function feedView(site: SiteConfig, doc: FeedDocument, items: readonly Ar
     tagPrefix: site.tagPrefix,
     author: { name: site.title, url: `${site.origin}/` },
     fullText: site.fullText,
+    itemKey: `${site.tagPrefix} ${site.origin} ${site.fullText}`,
     items,
   };
 }

@@ -13,6 +13,8 @@ import { EVERY_RESPONSE } from "./headers.js";
 export interface Rendered {
   /** Text, or bytes already encoded as UTF-8. */
   body: string | Uint8Array;
+  /** The body's strong ETag, when the renderer knows it from its parts (src/feed/memo.ts). */
+  etag?: string;
   contentType: string;
   /** The newest item in the view: Last-Modified is never earlier. */
   newestMs?: number;
@@ -226,7 +228,7 @@ export class ViewCache {
     const rendered = await request.render();
     // Encoded once: the same bytes are hashed, stored and sent.
     const body = typeof rendered.body === "string" ? new TextEncoder().encode(rendered.body) : rendered.body;
-    const etag = strongEtag(body);
+    const etag = rendered.etag ?? strongEtag(body);
     const entry = makeEntry({
       body,
       etag,

@@ -21,7 +21,16 @@ import type { Rendered } from "./cache.js";
 import { HttpProblem, unknownTerm } from "./problem.js";
 import { badRequest, type FeedQuery } from "./query.js";
 import { renderReadable } from "./readable.js";
-import { type FeedRoute, feedPath, type Scope, scopePath, TOP_WINDOWS, type TopWindow, viewSearch } from "./route.js";
+import {
+  type FeedRoute,
+  feedPath,
+  feedPaths,
+  type Scope,
+  scopePath,
+  TOP_WINDOWS,
+  type TopWindow,
+  viewSearch,
+} from "./route.js";
 
 export { KIND_PATHS, scopePath } from "./route.js";
 
@@ -154,15 +163,14 @@ export async function newestOfView(
 /** Absolute URLs of this view's pages and archives, in any format. */
 function urlsOf(site: SiteConfig, route: FeedRoute) {
   const base = site.origin + scopePath(route.scope?.kind, route.scope?.slug);
+  const self = feedPaths(route, route.query.before);
   return {
     page: (before: Position | undefined, format: FormatName) =>
       site.origin + feedPath({ ...route, month: undefined }, format, before),
     archive: (month: string, format: FormatName) =>
       `${base}/archive/${month}/${FORMATS[format].file}${viewSearch(route.query)}`,
     /** This document in each format. */
-    links: Object.fromEntries(
-      FORMAT_NAMES.map((f) => [f, site.origin + feedPath(route, f, route.query.before)]),
-    ) as Record<FormatName, string>,
+    links: Object.fromEntries(FORMAT_NAMES.map((f) => [f, site.origin + self(f)])) as Record<FormatName, string>,
     home: `${base}/`,
   };
 }
@@ -210,8 +218,10 @@ function linkHeader(format: FormatName, links: Record<FormatName, string>, hub: 
 function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: FeedDocument, selection: Selection) {
   const view = feedView(site, doc, selection.items);
   const { mediaType, render } = FORMATS[route.format];
+  const feed = route.readable ? undefined : render(view);
   return {
-    body: route.readable ? renderReadable(view, route.format, route.month) : render(view),
+    body: feed ? feed.bytes : renderReadable(view, route.format, route.month),
+    etag: feed?.etag,
     contentType: route.readable ? "text/html; charset=utf-8" : `${mediaType}; charset=utf-8`,
     link: linkHeader(route.format, urls.links, site.hub),
     // Browsers opening a feed get its readable view (see negotiate.ts).
@@ -227,7 +237,7 @@ function renderDocument(site: SiteConfig, route: FeedRoute, urls: Urls, doc: Fee
 function withinBudget(site: SiteConfig, route: FeedRoute, urls: Urls, selection: Selection): Selection {
   const { item } = FORMATS[route.format];
   const measure = feedView(site, { key: "", homeUrl: urls.home, links: urls.links, nav: {}, archive: false }, []);
-  const count = itemsWithinBudget(selection.items.map((article) => item(measure, article).byteLength));
+  const count = itemsWithinBudget(selection.items.map((article) => item(measure, article).bytes.byteLength));
   return count < selection.items.length
     ? { ...selection, items: selection.items.slice(0, count), more: true }
     : selection;

@@ -129,11 +129,19 @@ export function parseRoute(url: URL, headers: Headers, pageSize = DEFAULT_LIMIT)
 
 /** The canonical path of a feed document: the page of `before`, or an archive month. */
 export function feedPath(route: FeedRoute, format: FormatName, before: FeedQuery["before"]): string {
+  return feedPaths(route, before)(format);
+}
+
+/** The same document in any format: its path and query are built once for all three. */
+export function feedPaths(route: FeedRoute, before: FeedQuery["before"]): (format: FormatName) => string {
   const base = scopePath(route.scope?.kind, route.scope?.slug);
-  const { file } = FORMATS[format];
-  if (route.top !== undefined) return `${base}/top/${file}${topSearch(route)}`;
-  if (route.month !== undefined) return `${base}/archive/${route.month}/${file}${viewSearch(route.query)}`;
-  return `${base}/${file}${canonicalSearch({ ...route.query, before })}`;
+  const [prefix, search] =
+    route.top !== undefined
+      ? [`${base}/top/`, topSearch(route)]
+      : route.month !== undefined
+        ? [`${base}/archive/${route.month}/`, viewSearch(route.query)]
+        : [`${base}/`, canonicalSearch({ ...route.query, before })];
+  return (format) => `${prefix}${FORMATS[format].file}${search}`;
 }
 
 /** The view's filters without its page: what archives and `current` links carry. */

@@ -134,9 +134,10 @@ function servedBytes(result: ParsedRecord): string {
     result.article,
   ]);
   const decoder = new TextDecoder();
-  return [JSON.stringify(result.article), ...Object.values(FORMATS).map((f) => decoder.decode(f.render(view)))].join(
-    "\n",
-  );
+  return [
+    JSON.stringify(result.article),
+    ...Object.values(FORMATS).map((f) => decoder.decode(f.render(view).bytes)),
+  ].join("\n");
 }
 
 describe("random hostile front matter", () => {

@@ -183,9 +183,9 @@ describe("the hostile records that build", () => {
     const links = { rss: `${site.origin}/rss.xml`, atom: `${site.origin}/atom.xml`, json: `${site.origin}/feed.json` };
     const view = feedView(site, { key: "", homeUrl: `${site.origin}/`, links, nav: {}, archive: false }, items);
     const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    const rss = decode(FORMATS.rss.render(view));
-    const atom = decode(FORMATS.atom.render(view));
-    const json = decode(FORMATS.json.render(view));
+    const rss = decode(FORMATS.rss.render(view).bytes);
+    const atom = decode(FORMATS.atom.render(view).bytes);
+    const json = decode(FORMATS.json.render(view).bytes);
     for (const body of [rss, atom, json]) expect(body).not.toMatch(CANARY);
     const expected = items.map((a) => ({ title: a.title, link: a.url, date: a.published }));
     const pick = ({ title, link, date }: { title: string; link: string; date: string }) => ({ title, link, date });
