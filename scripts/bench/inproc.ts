@@ -339,7 +339,8 @@ async function unseenFigures(sizes: Size[], vars: WorkerVars) {
 async function warmUpOnCopies(index: ContentIndex | undefined, vars: WorkerVars) {
   if (!index) return;
   for (let copy = 0; copy < 4; copy++) {
-    const articles = freshCopy(index.articles.slice(0, 500));
+    // The scheduled articles (hundreds at 100,000 records) and 500 visible ones after them.
+    const articles = freshCopy(index.articles.slice(0, firstAtOrBefore(index.articles, FIXED_NOW) + 500));
     const send = client(ourApp({ version: `warm-up-${copy}`, articles }), vars);
     for (const format of FORMAT_NAMES) {
       const feed = `${String(vars.SITE_URL)}/${FORMATS[format].file}?limit=100`;
