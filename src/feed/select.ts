@@ -51,6 +51,37 @@ export function compareByQuality(a: Article, b: Article): number {
 
 const positionOf = ({ publishedMs, id }: Position): Position => ({ publishedMs, id });
 
+/**
+ * The `limit` best of the articles offered, by compareByQuality (a total order, so the
+ * same as sorting them all and keeping the first): a top view keeps its page, not its window.
+ */
+class Best {
+  private readonly kept: Article[] = [];
+  private offered = 0;
+
+  constructor(private readonly limit: number) {}
+
+  offer(article: Article) {
+    this.offered++;
+    const kept = this.kept;
+    if (this.limit === 0) return;
+    if (kept.length === this.limit && compareByQuality(article, kept[kept.length - 1] as Article) >= 0) return;
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareByQuality(kept[mid] as Article, article) < 0) low = mid + 1;
+      else high = mid;
+    }
+    kept.splice(low, 0, article);
+    if (kept.length > this.limit) kept.pop();
+  }
+
+  selection(): Selection {
+    return { items: this.kept, more: this.offered > this.limit };
+  }
+}
+
 interface TermIndex extends Term {
   /** Newest first, like the feeds. */
   articles: Article[];
@@ -231,9 +262,12 @@ export class ArticleIndex {
     end: number,
     limit: number,
   ): Selection {
-    const found = list.slice(start, end).filter((article) => !matches || matches(article));
-    found.sort(compareByQuality);
-    return { items: found.slice(0, limit), more: found.length > limit };
+    const best = new Best(limit);
+    for (let i = start; i < end; i++) {
+      const article = list[i] as Article;
+      if (!matches || matches(article)) best.offer(article);
+    }
+    return best.selection();
   }
 
   /**
@@ -294,9 +328,9 @@ export class ArticleIndex {
     const items: Article[] = [];
     if (order === "quality") {
       // A top view: every match of its window (bounded by the window, not the corpus), by quality.
-      for (let p = walk.atOrAfter(start); p < end; p = walk.atOrAfter(p + 1)) items.push(all[p] as Article);
-      items.sort(compareByQuality);
-      return { items: items.slice(0, limit), more: items.length > limit, nextChangeMs };
+      const best = new Best(limit);
+      for (let p = walk.atOrAfter(start); p < end; p = walk.atOrAfter(p + 1)) best.offer(all[p] as Article);
+      return { ...best.selection(), nextChangeMs };
     }
     let more = false;
     for (let p = walk.atOrAfter(start); p < end; p = walk.atOrAfter(p + 1)) {
