@@ -475,31 +475,32 @@ function printRender(measured: Measured[]) {
   );
 }
 
-/** Keyword and top views (issue 18) on a miss, each against the plain miss of the same page size. */
+/** Keyword and top views (issue 18) on a miss, each against the plain miss timed beside it. */
 function printKeywordTop(measured: Measured[]) {
-  const plain = (r: InprocResult) => r.render.find((x) => x.format === "atom" && x.limit === BASELINE_LIMIT)?.cell;
   const rows = measured.flatMap((m) =>
-    (["keyword", "top"] as const).map((kind) => {
-      const cell = m.result[kind]?.cell;
-      const base = plain(m.result);
-      const versus = cell && base ? cell.medianMs / base.medianMs : Number.NaN;
+    [...m.result.keywords, m.result.top].map((view) => {
+      const versus = view.cell.medianMs / view.plain.medianMs;
+      // The 2× target is the keyword views'; a top view ranks its whole window.
+      const judged = view !== m.result.top;
       return [
-        kind,
-        m.result[kind]?.path ?? "-",
+        view.label,
+        view.path,
         int(m.n),
-        cell ? cellText(cell) : "-",
-        base ? ms(base.medianMs) : "-",
+        cellText(view.cell),
+        cellText(view.plain),
         ratio(versus),
-        verdict(versus <= 2),
+        judged ? verdict(versus <= 2) : "—",
       ];
     }),
   );
   printTable(
     "3b. Keyword and top views on a cache miss (ms per request)",
     [
-      `The same harness as table 3; plain = atom limit=${BASELINE_LIMIT}. Target: a keyword miss within 2× a plain miss.`,
+      `The same harness as table 3; plain = /atom.xml?limit=${BASELINE_LIMIT}, timed in one loop with the views of its`,
+      "  corpus, request by request in turn. Target: a keyword miss within 2× a plain miss at 100,000 records.",
+      "  Words are picked by the share of the newest 20,000 articles whose title or excerpt holds them.",
     ],
-    ["view", "path", "N", "med / p99", "plain med", "vs plain", "<= 2×"],
+    ["view", "path", "N", "med / p99", "plain med / p99", "vs plain", "<= 2×"],
     rows,
   );
 }

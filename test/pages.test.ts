@@ -80,6 +80,27 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
     }
   });
 
+  it("links each view's top feeds beside its own, and those feeds answer with their title", async () => {
+    const fetchFeed = storeApp(kind, corpus().all, NOW);
+    for (const [path, base, title] of [
+      ["/", ORIGIN, "Top articles of the last 7 days — Signal Digest"],
+      ["/topics/ai/", `${ORIGIN}/topics/ai`, "AI: top articles of the last 7 days — Signal Digest"],
+    ] as const) {
+      const page = await (await fetchFeed(path)).text();
+      const links = await select(page, ".top-feeds a");
+      expect(
+        links.map((a) => [a.text, a.attrs.href]),
+        path,
+      ).toEqual([
+        ["RSS", `${base}/top/rss.xml`],
+        ["Atom", `${base}/top/atom.xml`],
+        ["JSON Feed", `${base}/top/feed.json`],
+      ]);
+      const feed = (await (await fetchFeed(new URL(`${base}/top/feed.json`).pathname)).json()) as { title: string };
+      expect(feed.title).toBe(title);
+    }
+  });
+
   it("has moved the developer note about _related off the home page", async () => {
     const page = await (await storeApp(kind, corpus().all, NOW)("/")).text();
     expect(page).not.toContain("_related");

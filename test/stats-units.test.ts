@@ -75,6 +75,15 @@ describe("subscribedPath", () => {
     ["/archive/2026-01/atom.xml", undefined],
     ["/atom.xml?limit=0", undefined],
     ["/topics/%FF/atom.xml", undefined],
+    // Top feeds: one view per window (the default left out, as the service's links write it).
+    ["/top/feed.json?limit=10", "/top/feed.json"],
+    ["/top/atom.xml?window=7d", "/top/atom.xml"],
+    ["/top/rss.xml?window=30d&q=Quantum+AI&utm_source=x", "/top/rss.xml?q=ai+quantum&window=30d"],
+    ["/topics/%e4%ba%ba%e5%b7%a5/top/atom.xml?window=1d", "/topics/%E4%BA%BA%E5%B7%A5/top/atom.xml?window=1d"],
+    ["/top/atom.xml?before=1779710400000.a-1", undefined],
+    ["/top/atom.xml?window=2d", undefined],
+    ["/top/archive/2026-01/atom.xml", undefined],
+    ["/embed/topics/ai/", undefined],
     ["/", undefined],
     ["/stats", undefined],
   ])("%s → %s", (path, expected) => {

@@ -189,6 +189,19 @@ describe("counting", () => {
     expect((await app.stats()).feeds.map((f) => f.path)).toEqual(["/topics/ai/atom.xml"]);
   });
 
+  it("counts top feeds under their window, apart from the plain feeds of their scope", async () => {
+    const app = statsApp();
+    expect((await app.poll("/top/atom.xml?window=30d&limit=5", UA.feedly)).status).toBe(200);
+    expect((await app.poll("/top/atom.xml?window=30d", UA.newsboat)).status).toBe(200);
+    expect((await app.poll("/topics/ai/top/feed.json?window=7d", UA.inoreader)).status).toBe(200);
+    expect(await app.services("/top/atom.xml?window=30d")).toEqual({ Feedly: 462, newsboat: 1 });
+    expect(await app.services("/topics/ai/top/feed.json")).toEqual({ Inoreader: 114 });
+    expect((await app.stats()).feeds.map((f) => f.path).sort()).toEqual([
+      "/top/atom.xml?window=30d",
+      "/topics/ai/top/feed.json",
+    ]);
+  });
+
   it("counts requests the in-isolate hit path answers before the router", async () => {
     const app = statsApp();
     const first = await app.poll("/rss.xml", "curl/8.5.0");

@@ -351,13 +351,14 @@ describe.each(STORE_KINDS)("with the %s store", (kind) => {
       expect(urls).toEqual(
         expect.arrayContaining([
           "http://127.0.0.1:8787/rss.xml",
+          "http://127.0.0.1:8787/top/rss.xml",
           "http://127.0.0.1:8787/topics/ai/rss.xml",
           "http://127.0.0.1:8787/topics/energie-renouvelable/rss.xml",
           "http://127.0.0.1:8787/providers/nature/rss.xml",
           "http://127.0.0.1:8787/categories/news/rss.xml",
         ]),
       );
-      expect(urls).toHaveLength(5);
+      expect(urls).toHaveLength(6);
     });
   });
 });

@@ -1,7 +1,6 @@
 // The bundled store's keyword index: for each token (src/content/tokens.ts), the positions
 // of the articles holding it, in feed order. Built by `npm run build` beside the index, so
-// a keyword view intersects a few sorted lists instead of reading every article.
-import type { Article } from "../content/article.js";
+// a keyword view walks a few sorted lists (src/feed/walk.ts) instead of reading every article.
 import { searchableText, textTokens, wordTokens } from "../content/tokens.js";
 
 /** `[token, positions]` pairs, positions ascending: a list, since a token may be `__proto__`. */
@@ -20,70 +19,22 @@ export function buildPostings(articles: readonly { title: string; summary?: stri
   return [...lists];
 }
 
-/** The first index in `list` at or after `from` whose value is at least `value` (galloping). */
-function seek(list: readonly number[], value: number, from: number): number {
-  let step = 1;
-  let high = from;
-  while (high < list.length && (list[high] as number) < value) {
-    from = high + 1;
-    high += step;
-    step *= 2;
-  }
-  high = Math.min(high, list.length);
-  while (from < high) {
-    const mid = (from + high) >>> 1;
-    if ((list[mid] as number) < value) from = mid + 1;
-    else high = mid;
-  }
-  return from;
-}
-
-/** Positions in every list, ascending: the shortest list drives, the others are sought in. */
-function intersect(lists: (readonly number[])[]): number[] {
-  const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
-  if (!shortest) return [];
-  const at = others.map(() => 0);
-  const out: number[] = [];
-  outer: for (const value of shortest) {
-    for (const [i, other] of others.entries()) {
-      const found = seek(other, value, at[i] as number);
-      at[i] = found;
-      if (found === other.length) break outer;
-      if (other[found] !== value) continue outer;
-    }
-    out.push(value);
-  }
-  return out;
-}
-
+/** Looks up the posting lists of query words; a view walks them (src/feed/walk.ts). */
 export class KeywordIndex {
   private readonly postings: Map<string, readonly number[]>;
 
-  constructor(
-    private readonly articles: readonly Article[],
-    postings: Postings = buildPostings(articles),
-  ) {
+  constructor(articles: readonly { title: string; summary?: string }[], postings: Postings = buildPostings(articles)) {
     this.postings = new Map(postings);
   }
 
-  /** Positions of the articles holding every token of every word. */
-  private holdingAll(words: readonly string[]): readonly number[] {
-    const lists = [...new Set(words.flatMap(wordTokens))].map((token) => this.postings.get(token));
-    if (lists.some((list) => list === undefined)) return [];
-    return lists.length === 1 ? (lists[0] as readonly number[]) : intersect(lists as number[][]);
-  }
-
-  /** The articles holding every word, in feed order: a view's list, like a topic's. */
-  matching(words: readonly string[]): Article[] {
-    return this.holdingAll(words).map((position) => this.articles[position] as Article);
-  }
-
-  /** The articles holding at least one of the words (each word whole). */
-  holdingAny(words: readonly string[]): Set<Article> {
-    const out = new Set<Article>();
-    for (const word of words) {
-      for (const position of this.holdingAll([word])) out.add(this.articles[position] as Article);
-    }
-    return out;
+  /**
+   * The lists of every token of every word (an article holding all the words is in all of
+   * them), or undefined when no article holds one of the tokens, or the words have none.
+   */
+  lists(words: readonly string[]): (readonly number[])[] | undefined {
+    const tokens = [...new Set(words.flatMap(wordTokens))];
+    const lists = tokens.map((token) => this.postings.get(token));
+    if (lists.length === 0 || lists.some((list) => list === undefined)) return undefined;
+    return lists as (readonly number[])[];
   }
 }

@@ -1,6 +1,7 @@
 // Selection over articles sorted newest first: visibility, filters, paging and months.
 // Indexes by topic, provider and category are built once; a request costs a binary
 // search plus its page, unless a predicate filter (type, minQuality) forces a scan.
+// Keyword views walk positions lazily (src/feed/walk.ts): their cost is the page too.
 import type { Article, Term } from "../content/article.js";
 import { compareArticles } from "../content/order.js";
 import type {
@@ -17,6 +18,7 @@ import type {
 } from "../store/store.js";
 import { hasKeywords } from "../store/store.js";
 import { KeywordIndex, type Postings } from "./search.js";
+import { FilterWalk, intersection, ListWalk, type Walk, without } from "./walk.js";
 
 /** The index of the first article published at or before `time` in a newest-first list. */
 export function firstAtOrBefore(articles: readonly Article[], time: number): number {
@@ -49,23 +51,57 @@ export function compareByQuality(a: Article, b: Article): number {
 
 const positionOf = ({ publishedMs, id }: Position): Position => ({ publishedMs, id });
 
+/**
+ * The `limit` best of the articles offered, by compareByQuality (a total order, so the
+ * same as sorting them all and keeping the first): a top view keeps its page, not its window.
+ */
+class Best {
+  private readonly kept: Article[] = [];
+  private offered = 0;
+
+  constructor(private readonly limit: number) {}
+
+  offer(article: Article) {
+    this.offered++;
+    const kept = this.kept;
+    if (this.limit === 0) return;
+    if (kept.length === this.limit && compareByQuality(article, kept[kept.length - 1] as Article) >= 0) return;
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareByQuality(kept[mid] as Article, article) < 0) low = mid + 1;
+      else high = mid;
+    }
+    kept.splice(low, 0, article);
+    if (kept.length > this.limit) kept.pop();
+  }
+
+  selection(): Selection {
+    return { items: this.kept, more: this.offered > this.limit };
+  }
+}
+
 interface TermIndex extends Term {
   /** Newest first, like the feeds. */
   articles: Article[];
+  /** The same articles' positions in the feed order of all articles, ascending. */
+  positions: number[];
 }
 
 /**
  * Articles come newest first, so the last one added is the term's oldest: the first to
  * become visible names it. An embargoed article never relabels a public term.
  */
-function addTo(index: Map<string, TermIndex>, term: Term, article: Article) {
+function addTo(index: Map<string, TermIndex>, term: Term, article: Article, position: number) {
   let entry = index.get(term.slug);
   if (!entry) {
-    entry = { ...term, articles: [] };
+    entry = { ...term, articles: [], positions: [] };
     index.set(term.slug, entry);
   }
   entry.label = term.label;
   entry.articles.push(article);
+  entry.positions.push(position);
 }
 
 /** A term exists from the moment its oldest article is visible, never before. */
@@ -89,12 +125,12 @@ export class ArticleIndex {
     postings?: Postings,
   ) {
     this.keywords = new KeywordIndex(articles, postings);
-    for (const article of articles) {
-      for (const topic of article.topics) addTo(this.terms.topic, topic, article);
+    articles.forEach((article, position) => {
+      for (const topic of article.topics) addTo(this.terms.topic, topic, article, position);
       if (article.provider)
-        addTo(this.terms.provider, { label: article.provider.name, slug: article.provider.slug }, article);
-      if (article.category) addTo(this.terms.category, article.category, article);
-    }
+        addTo(this.terms.provider, { label: article.provider.name, slug: article.provider.slug }, article, position);
+      if (article.category) addTo(this.terms.category, article.category, article, position);
+    });
   }
 
   /** The label of a topic, provider or category visible at `now`, or undefined. */
@@ -167,14 +203,15 @@ export class ArticleIndex {
     return [...views.values()].sort((a, b) => b.changedMs - a.changedMs);
   }
 
-  select({ filters, now, limit, before, range, paging, order }: SelectQuery): Selection {
+  select(query: SelectQuery): Selection {
+    if (hasKeywords(query.filters)) return this.selectWalking(query);
+    const { filters, now, limit, before, range, paging, order } = query;
     const { list, matches } = this.plan(filters);
     if (!list) {
       // An unknown term: nothing matches, and the view's shape decides what is given, as with rows.
       const named =
         filters.topics.length + Number(filters.provider !== undefined) + Number(filters.category !== undefined);
-      const oneIndex =
-        filters.type === undefined && filters.minQuality === undefined && !hasKeywords(filters) && named <= 1;
+      const oneIndex = filters.type === undefined && filters.minQuality === undefined && named <= 1;
       return {
         items: [],
         ...(oneIndex && order === undefined && { total: 0 }),
@@ -225,9 +262,12 @@ export class ArticleIndex {
     end: number,
     limit: number,
   ): Selection {
-    const found = list.slice(start, end).filter((article) => !matches || matches(article));
-    found.sort(compareByQuality);
-    return { items: found.slice(0, limit), more: found.length > limit };
+    const best = new Best(limit);
+    for (let i = start; i < end; i++) {
+      const article = list[i] as Article;
+      if (!matches || matches(article)) best.offer(article);
+    }
+    return best.selection();
   }
 
   /**
@@ -255,6 +295,7 @@ export class ArticleIndex {
    * matching one at or after `after` (up to `now`): the neighbours of an archive month.
    */
   neighbours(filters: Filters, now: number, before: number, after: number): Neighbours {
+    if (hasKeywords(filters)) return this.neighboursWalking(filters, now, before, after);
     const { list, matches } = this.plan(filters);
     if (!list) return {};
     let older: Article | undefined;
@@ -267,6 +308,98 @@ export class ArticleIndex {
       if (!matches || matches(list[i] as Article)) newer = list[i];
     }
     return { older, newer };
+  }
+
+  /**
+   * A keyword view's selection: the same answers as a scan of its articles would give, from
+   * a walk over positions that starts where the page starts and stops after it (and the
+   * page before it, with `paging`), so its cost does not grow with the number of matches.
+   */
+  private selectWalking({ filters, now, limit, before, range, paging, order }: SelectQuery): Selection {
+    const walk = this.walk(filters);
+    // An unknown term: nothing matches; a keyword view has no total or last page to give.
+    if (!walk) return { items: [], more: false };
+    const all = this.articles;
+    const top = firstAtOrBefore(all, range ? Math.min(now, range.to - 1) : now);
+    const start = before ? Math.max(top, firstAfter(all, before)) : top;
+    const end = range ? firstAtOrBefore(all, range.from - 1) : all.length;
+    const nextChangeMs =
+      !range || range.to > now ? all[walk.atOrBefore(firstAtOrBefore(all, now) - 1)]?.publishedMs : undefined;
+    const items: Article[] = [];
+    if (order === "quality") {
+      // A top view: every match of its window (bounded by the window, not the corpus), by quality.
+      const best = new Best(limit);
+      for (let p = walk.atOrAfter(start); p < end; p = walk.atOrAfter(p + 1)) best.offer(all[p] as Article);
+      return { ...best.selection(), nextChangeMs };
+    }
+    let more = false;
+    for (let p = walk.atOrAfter(start); p < end; p = walk.atOrAfter(p + 1)) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(all[p] as Article);
+    }
+    const selection: Selection = { items, more };
+    if (paging && before) selection.previous = this.pageBeforeWalking(walk, top, start, limit);
+    return { ...selection, nextChangeMs };
+  }
+
+  /** As pageBefore, over a walk: after the (limit+1)-th newer match, or the top when fewer are newer. */
+  private pageBeforeWalking(walk: Walk, top: number, start: number, limit: number): PageStart | undefined {
+    let newer = 0;
+    for (let p = walk.atOrBefore(start - 1); p >= top; p = walk.atOrBefore(p - 1)) {
+      if (++newer > limit) return positionOf(this.articles[p] as Article);
+    }
+    return newer > 0 ? "first" : undefined;
+  }
+
+  /** As neighbours, over a keyword view's walk. */
+  private neighboursWalking(filters: Filters, now: number, before: number, after: number): Neighbours {
+    const walk = this.walk(filters);
+    if (!walk) return {};
+    const all = this.articles;
+    const older = all[walk.atOrAfter(firstAtOrBefore(all, before - 1))];
+    const newest = walk.atOrBefore(firstAtOrBefore(all, after - 1) - 1);
+    return { older, newer: newest >= firstAtOrBefore(all, now) ? all[newest] : undefined };
+  }
+
+  /**
+   * A keyword view as a walk over positions: the intersection of its words' postings and
+   * its terms' lists (the shortest drives), then its predicates, then its excluded words,
+   * each a seek in that word's postings. Undefined when a term is unknown.
+   */
+  private walk(filters: Filters): Walk | undefined {
+    const terms = [
+      ...filters.topics.map((slug) => this.terms.topic.get(slug)),
+      ...(filters.provider === undefined ? [] : [this.terms.provider.get(filters.provider)]),
+      ...(filters.category === undefined ? [] : [this.terms.category.get(filters.category)]),
+    ];
+    if (terms.some((term) => term === undefined)) return undefined;
+    const lists: (readonly number[])[] = (terms as TermIndex[]).map((term) => term.positions);
+    if (filters.q) {
+      const words = this.keywords.lists(filters.q);
+      // A word no article holds: the view is empty (but its terms exist).
+      if (!words) return new ListWalk([]);
+      lists.push(...words);
+    }
+    let walk = intersection(lists, this.articles.length);
+    const { type, minQuality } = filters;
+    if (type !== undefined || minQuality !== undefined) {
+      walk = new FilterWalk(walk, (position) => {
+        const article = this.articles[position] as Article;
+        return (
+          (type === undefined || article.type === type) &&
+          (minQuality === undefined || (article.quality ?? 0) >= minQuality)
+        );
+      });
+    }
+    const excluded: Walk[] = [];
+    for (const word of filters.exclude ?? []) {
+      const words = this.keywords.lists([word]);
+      if (words) excluded.push(intersection(words, this.articles.length));
+    }
+    return without(walk, excluded);
   }
 
   /**
@@ -283,12 +416,7 @@ export class ArticleIndex {
     // A term's own list, even when it holds every article: the view is then that index
     // alone (with its total), not a scan of all articles with a predicate.
     const terms = (lists as (readonly Article[])[]).filter((list) => list !== this.articles);
-    // Keywords give the view its own list (usually far shorter); terms are then predicates.
-    const list = filters.q
-      ? this.keywords.matching(filters.q)
-      : terms.length === 0
-        ? this.articles
-        : terms.reduce((a, b) => (b.length < a.length ? b : a));
+    const list = terms.length === 0 ? this.articles : terms.reduce((a, b) => (b.length < a.length ? b : a));
     const tests: ((article: Article) => boolean)[] = [];
     for (const slug of filters.topics) {
       if (list !== this.terms.topic.get(slug)?.articles) {
@@ -304,11 +432,7 @@ export class ArticleIndex {
     }
     if (type !== undefined) tests.push((article) => article.type === type);
     if (minQuality !== undefined) tests.push((article) => (article.quality ?? 0) >= minQuality);
-    if (filters.exclude) {
-      const excluded = this.keywords.holdingAny(filters.exclude);
-      tests.push((article) => !excluded.has(article));
-    }
-    if (tests.length === 0 && !hasKeywords(filters)) return { list };
+    if (tests.length === 0) return { list };
     return { list, matches: (article) => tests.every((test) => test(article)) };
   }
 

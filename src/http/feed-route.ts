@@ -258,10 +258,14 @@ function topNav(top: TopWindow, { items }: Selection) {
   return { nav: {}, changesMs: leaves.length > 0 ? Math.min(...leaves) : undefined };
 }
 
+/** A top feed's title without its term: "Top articles of the last 7 days". */
+export const topSubject = (top: TopWindow) =>
+  `Top articles of the last ${top === "1d" ? "day" : `${top.slice(0, -1)} days`}`;
+
 /** What a feed is about: its term, and for a top feed the window. */
 function subjectOf(route: FeedRoute, label: string | undefined): string | undefined {
   if (route.top === undefined) return label;
-  const best = `Top articles of the last ${route.top === "1d" ? "day" : `${route.top.slice(0, -1)} days`}`;
+  const best = topSubject(route.top);
   return label ? `${label}: ${best.toLowerCase()}` : best;
 }
 

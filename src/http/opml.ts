@@ -4,8 +4,8 @@ import { httpDate } from "../dates.js";
 import { attrs, escapeXml } from "../feed/xml.js";
 import type { Rendered } from "./cache.js";
 import { catalog } from "./catalog.js";
-import type { FeedDeps } from "./feed-route.js";
-import { scopePath } from "./route.js";
+import { type FeedDeps, topSubject } from "./feed-route.js";
+import { DEFAULT_WINDOW, scopePath } from "./route.js";
 
 const GROUPS = [
   ["topic", "Topics"],
@@ -26,6 +26,9 @@ export async function renderOpml(deps: FeedDeps, site: SiteConfig, now: number):
   if (newest) body += `<dateModified>${httpDate(Date.parse(newest))}</dateModified>`;
   body += `<ownerName>${escapeXml(site.title)}</ownerName><docs>http://opml.org/spec2.opml</docs></head>\n<body>\n`;
   body += `${outline(site.title, `${site.origin}/rss.xml`, `${site.origin}/`)}\n`;
+  // The site's top feed beside its main one. Not each term's: an import subscribes to every
+  // outline, and a reader who wants a term's best articles finds them on the term's page.
+  body += `${outline(`${topSubject(DEFAULT_WINDOW)} — ${site.title}`, `${site.origin}/top/rss.xml`, `${site.origin}/`)}\n`;
   for (const [kind, heading] of GROUPS) {
     body += `<outline text="${heading}">\n`;
     for (const summary of terms.filter((entry) => entry.kind === kind)) {

@@ -55,6 +55,15 @@ function feedAddresses(site: SiteConfig, path: string) {
 ${feedUrls(site, path).map((feed) => html`<li><a href="${feed.url}" type="${feed.type}">${feed.label}</a> ${address(feed.url, feed.label)}</li>\n`)}</ul>`;
 }
 
+/**
+ * Beside a view's feeds, its top feeds (`<path>/top/…`, src/http/route.ts): links only, so
+ * the addresses to copy stay the view's own three.
+ */
+function topFeeds(site: SiteConfig, path: string) {
+  return html`<p class="top-feeds">Its best articles of the last 7 days, by quality: ${feedLinks(site, `${path}/top`)}
+(add <code>?window=1d</code> or <code>?window=30d</code> for a day or a month).</p>`;
+}
+
 const SUBSCRIBE = html`<p class="how">To subscribe, copy a feed's address into your feed reader (NetNewsWire, Feedly,
 Inoreader, Miniflux, newsboat…), or import <a href="/feeds.opml">every feed as OPML</a>.</p>`;
 
@@ -80,6 +89,7 @@ ${articleList(latest)}</section>
 <section id="feeds"><h2>All articles</h2>
 <p><strong>${total}</strong> articles, the newest from ${day(newest)}, in three formats:</p>
 ${feedAddresses(site, "")}
+${topFeeds(site, "")}
 ${SUBSCRIBE}</section>
 ${section("topic")}
 ${section("provider")}
@@ -119,6 +129,7 @@ export async function renderTermPage(
     html`<h1>${term.label}</h1>
 <p>${SINGULAR[kind]} · <strong>${latest.total ?? 0}</strong> articles</p>
 ${feedAddresses(site, path)}
+${topFeeds(site, path)}
 ${SUBSCRIBE}
 <h2>Latest</h2>
 ${articleList(latest.items)}

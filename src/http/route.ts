@@ -23,7 +23,7 @@ export function scopePath(kind?: TermKind, slug?: string): string {
 /** A top feed's window (`window=`): how far back from now its articles may be published. */
 export const TOP_WINDOWS = { "1d": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 export type TopWindow = keyof typeof TOP_WINDOWS;
-const DEFAULT_WINDOW: TopWindow = "7d";
+export const DEFAULT_WINDOW: TopWindow = "7d";
 
 /** A term named by the path: `/topics/<slug>/…`. */
 export interface Scope {

@@ -1,25 +1,21 @@
 // The feed a request subscribes to: its canonical view path (scope, file and filters, in
-// the order the service writes them), without paging. Archives and pages are not counted.
-import { FORMATS } from "../feed/formats.js";
-import { KIND_PATHS } from "../http/feed-route.js";
-import { canonicalSearch, parseFeedQuery } from "../http/query.js";
+// the order the service writes them), without paging. Archives and pages are not counted;
+// top feeds are, under their window (src/http/route.ts parses all of them, one grammar).
+import { feedPath, parseRoute } from "../http/route.js";
 
-const FILES = Object.values(FORMATS).map((format) => format.file.replace(".", "\\."));
-const SCOPES = Object.values(KIND_PATHS).join("|");
-const FEED_PATH = new RegExp(`^(?:/(${SCOPES})/([^/]+))?/(${FILES.join("|")})$`);
+/** No Accept header: a feed's own path, never its readable view's. */
+const NO_HEADERS = new Headers();
 
-/** `/topics/ai/atom.xml?type=video` for `/topics/ai/atom.xml?limit=5&type=video&utm_source=x`; else undefined. */
+/**
+ * `/topics/ai/atom.xml?type=video` for `/topics/ai/atom.xml?limit=5&type=video&utm_source=x`,
+ * `/top/feed.json?window=30d` for `/top/feed.json?window=30d&limit=10`; else undefined.
+ */
 export function subscribedPath(url: URL): string | undefined {
-  const match = FEED_PATH.exec(url.pathname);
-  if (!match) return undefined;
-  const [, segment, rawSlug, file] = match;
   try {
-    // One spelling per slug, as the service's own links write it (scopePath).
-    const scope =
-      segment && rawSlug ? `/${segment}/${encodeURIComponent(decodeURIComponent(rawSlug).normalize("NFC"))}` : "";
-    const query = parseFeedQuery(url.searchParams);
-    if (query.before) return undefined;
-    return `${scope}/${file}${canonicalSearch({ ...query, limit: undefined })}`;
+    const route = parseRoute(url, NO_HEADERS);
+    if (route?.view !== "feed" || route.month !== undefined || route.query.before) return undefined;
+    // One spelling per view, as the service's own links write it, without the page size.
+    return feedPath({ ...route, query: { ...route.query, limit: undefined } }, route.format, undefined);
   } catch {
     return undefined;
   }

@@ -80,12 +80,16 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
     where.push("COALESCE(a.quality, 0) >= ?");
     params.push(filters.minQuality);
   }
+  // `+a.id`: the matches are a list to check rows against, never the rows' driver. Driven
+  // by its matches (by primary key, then sorted), a word in every article reads and sorts
+  // every article before the LIMIT; checked against them, the scan walks the time index
+  // (or the topic's) and stops at the page, and only the FTS5 list grows with the matches.
   if (filters.q) {
-    where.push(`a.id IN (${SEARCH})`);
+    where.push(`+a.id IN (${SEARCH})`);
     params.push(allWords(filters.q));
   }
   if (filters.exclude) {
-    where.push(`a.id NOT IN (${SEARCH})`);
+    where.push(`+a.id NOT IN (${SEARCH})`);
     params.push(anyWord(filters.exclude));
   }
   const [ms, id] = first === undefined ? ["a.published_ms", "a.id"] : ["t.published_ms", "t.article_id"];
