@@ -6,11 +6,13 @@
 // Worker reads articles from D1, so the index it bundles carries none: a corpus past the
 // bundle's limits still deploys. `npm run content:push` writes them to D1.
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFolder, type FolderArticle, sourceVersion } from "../src/content/incremental.js";
 import { formatProblem, type Problem } from "../src/content/problems.js";
+import { sourceGraph } from "../src/content/record-cache.js";
 import { postingsOf } from "../src/feed/search.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
@@ -92,9 +94,24 @@ const cacheFolder = process.argv.includes("--no-cache")
 const dev = process.env.WRANGLER_COMMAND === "dev" && !process.argv.includes("--check");
 const wrangler = readWranglerConfig(path.resolve(root, configName));
 
-/** The <feed-list> script that /embed.js serves, minified and versioned. */
+/** The installed libraries: npm's record of node_modules, else the lock file. */
+function libraries(): Buffer {
+  const installed = path.join(root, "node_modules/.package-lock.json");
+  return readFileSync(existsSync(installed) ? installed : path.join(root, "package-lock.json"));
+}
+
+/** The <feed-list> script that /embed.js serves, minified (once per source, with the cache) and versioned. */
 const embedScript = () =>
-  buildEmbedScript(path.join(root, "src/embed/feed-list.js"), path.join(root, ".generated/embed-script.js"));
+  buildEmbedScript(
+    path.join(root, "src/embed/feed-list.js"),
+    path.join(root, ".generated/embed-script.js"),
+    cacheFolder === undefined
+      ? undefined
+      : {
+          file: path.join(cacheFolder, "embed-script.json"),
+          salt: createHash("sha256").update(process.version).update(libraries()).digest("hex"),
+        },
+  );
 
 /**
  * wrangler dev (4.86) runs the custom build twice at start: once before it bundles, once
@@ -165,9 +182,32 @@ async function fail(problems: readonly Problem[], summary: string): Promise<neve
   process.exit(0);
 }
 
+/**
+ * Settings found good are remembered in the cache folder, by the bytes of the config and of
+ * the schema's modules (src/config.ts and what it imports) and the installed libraries: a
+ * rebuild does not load zod to check them again. Problems are never remembered.
+ */
+function settingsStamp(): string | undefined {
+  if (cacheFolder === undefined) return undefined;
+  const hash = createHash("sha256")
+    .update(process.version)
+    .update(readFileSync(path.resolve(root, configName)));
+  for (const [file, source] of sourceGraph(root, ["src/config.ts"])) hash.update(`\0${file}\0${source}`);
+  hash.update(libraries());
+  return path.join(cacheFolder, `settings-${hash.digest("hex").slice(0, 24)}.ok`);
+}
+
 async function checkSettings(): Promise<void> {
-  const problems = settingsProblems(wrangler);
-  if (problems.length === 0) return;
+  const stamp = settingsStamp();
+  if (stamp && existsSync(stamp)) return;
+  const problems = await settingsProblems(wrangler);
+  if (problems.length === 0) {
+    if (stamp) {
+      await mkdir(path.dirname(stamp), { recursive: true });
+      await writeFile(stamp, "");
+    }
+    return;
+  }
   const summary = `${problems.length} invalid setting(s) in ${configName}`;
   if (dev)
     await fail(
