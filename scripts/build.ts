@@ -7,7 +7,7 @@
 // bundle's limits still deploys. `npm run content:push` writes them to D1.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFolder, type FolderArticle, sourceVersion } from "../src/content/incremental.js";
@@ -69,8 +69,12 @@ function bundledModule(version: string, articles: readonly FolderArticle[]): Buf
 /** Writes a module atomically; an unchanged one is not rewritten (no needless re-bundle). */
 async function writeModule(file: string, module: string | Buffer): Promise<void> {
   const bytes = typeof module === "string" ? Buffer.from(module) : module;
-  const previous = await readFile(file).catch(() => undefined);
-  if (previous?.equals(bytes)) return;
+  // Read back only when the size matches: the index of a large folder is large.
+  const size = await stat(file).then(
+    (stats) => stats.size,
+    () => -1,
+  );
+  if (size === bytes.length && (await readFile(file)).equals(bytes)) return;
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, bytes);
   await rename(`${file}.tmp`, file);

@@ -66,6 +66,7 @@ export interface FolderResult {
 const WORKER_THRESHOLD = 400;
 /** Records handed to a worker at once. */
 const CHUNK = 200;
+const EMPTY = new Uint8Array(0);
 
 interface Job {
   slot: number;
@@ -106,7 +107,10 @@ class Compiler {
     this.workers.push(slot);
     worker.on("message", (records: CompiledRecord[]) => {
       const chunk = slot.pending.shift() ?? [];
-      for (const [i, job] of chunk.entries()) this.results.set(job.slot, records[i] as CompiledRecord);
+      for (const [i, job] of chunk.entries()) {
+        this.results.set(job.slot, records[i] as CompiledRecord);
+        job.bytes = EMPTY;
+      }
       this.feed(slot);
       this.notify();
     });
@@ -145,7 +149,11 @@ class Compiler {
       if (chunk) {
         this.local ??= loadCompiler();
         const compile = await this.local;
-        for (const job of chunk) this.results.set(job.slot, compile(job.file, job.id, job.bytes));
+        for (const job of chunk) {
+          this.results.set(job.slot, compile(job.file, job.id, job.bytes));
+          // Memory: a large folder's bytes need not outlive their record's compilation.
+          job.bytes = EMPTY;
+        }
         // Lets the workers' answers in, and hands them the next chunks.
         await new Promise((resolve) => setImmediate(resolve));
         for (const slot of this.workers) this.feed(slot);
@@ -217,8 +225,9 @@ export async function compileFolder(
     const compiled = await compiler.run(jobs);
     for (const job of jobs) {
       const record = compiled.get(job.slot) as CompiledRecord;
-      slots[job.slot] = record;
+      // The cache keeps the article's JSON as bytes; the index is written from the same bytes.
       if (cache && job.hash !== undefined) cache.put(job.name, job.hash, record, job.stamp);
+      slots[job.slot] = record;
     }
   }
   await compiler?.close();

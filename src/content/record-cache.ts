@@ -366,6 +366,8 @@ export class RecordCache {
       return;
     }
     const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
+    // One copy of the JSON: the caller's record now holds the bytes the cache writes.
+    record.json = json;
     const { publishedMs, terms } = record;
     this.next.set(name, {
       entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens.join(" "), terms },
