@@ -2,7 +2,6 @@
 // generated records, and the D1 store at 100k/1M; prints tables and writes bench-results/bench.json.
 // Never fails on a target.
 import { type SpawnOptions, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
@@ -10,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
+import { type CorpusRow, generatedCorpus } from "./bench/corpus.js";
 import { D1_PATHS, type D1Cell, d1Section, measureD1, measureTerms } from "./bench/d1.js";
 import { measureEmbed } from "./bench/embed.js";
 import type { Cell, InprocResult } from "./bench/inproc.js";
@@ -26,17 +26,21 @@ import {
 import type { StartupRun } from "./bench/startup.js";
 import { EMPTY_WORKER, type WorkerdStart, workerdColdStart } from "./bench/workerd.js";
 
-const USAGE = `usage: npm run bench [-- --only e2e]    (tsx scripts/bench.ts)
+const USAGE = `usage: npm run bench [-- --only e2e|build]    (tsx scripts/bench.ts)
 Generates corpora of 1,000, 10,000 and 100,000 records, builds them and measures renders,
 cache hits, 304s, bundles, workerd cold starts and the D1 store at 100k and 1M articles.
 About 3 to 5 minutes and several hundred MB in $BENCH_WORK (default .cache/bench, per
 checkout; corpora are reused). Prints tables, writes bench-results/bench.json and the bench
 and d1 sections of docs/performance.md, then runs the end-to-end bench (scripts/bench/e2e.ts,
-its own section); --only e2e runs that alone. BENCH_DOC=0 leaves docs/performance.md alone;
-BENCH_SIZES=1000,10000 measures fewer corpora; BENCH_SKIP=d1,e2e leaves those parts out.`;
+its own section), and the build bench (scripts/bench/build.ts: full and one-edit builds with
+the cache, and Hugo on the same files; its section of docs/building.md); --only e2e or
+--only build runs one of those alone. BENCH_DOC=0 leaves the docs alone; BENCH_SIZES=1000,10000
+measures fewer corpora; BENCH_SKIP=d1,e2e,build leaves those parts out.`;
 
-const onlyE2e = process.argv.length === 4 && process.argv[2] === "--only" && process.argv[3] === "e2e";
-if (process.argv.length > 2 && !onlyE2e) {
+const only = process.argv.length === 4 && process.argv[2] === "--only" ? process.argv[3] : undefined;
+const onlyE2e = only === "e2e";
+const onlyBuild = only === "build";
+if (process.argv.length > 2 && !onlyE2e && !onlyBuild) {
   const help = process.argv.includes("--help") || process.argv.includes("-h");
   (help ? console.log : console.error)(help ? USAGE : `bench: takes no options\n\n${USAGE}`);
   process.exit(help ? 0 : 2);
@@ -109,53 +113,7 @@ const nodeTsx = (script: string, args: string[], flags: string[] = []) =>
 
 // ---- 1. corpora
 
-interface CorpusRow {
-  n: number;
-  dir: string;
-  bytes: number;
-  reused: boolean;
-  seconds: number;
-}
-
-const MARKER = ".bench-corpus.json";
-
-/** The generator's own hash is in the marker: a changed generator means new records. */
-async function corpusStamp(n: number) {
-  const generator = await readFile(path.join(ROOT, "scripts", "generate-corpus.ts"));
-  return { count: n, seed: SEED, generator: createHash("sha256").update(generator).digest("hex").slice(0, 16) };
-}
-
-async function markdownFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((name) => name.endsWith(".md"));
-}
-
-async function totalBytes(dir: string, files: string[]): Promise<number> {
-  let bytes = 0;
-  for (let i = 0; i < files.length; i += 1000) {
-    const sizes = await Promise.all(files.slice(i, i + 1000).map((name) => stat(path.join(dir, name))));
-    bytes += sizes.reduce((sum, s) => sum + s.size, 0);
-  }
-  return bytes;
-}
-
-async function ensureCorpus(n: number): Promise<CorpusRow> {
-  const dir = path.join(WORK, String(n));
-  const stamp = await corpusStamp(n);
-  const marker = await readFile(path.join(dir, MARKER), "utf8").catch(() => "");
-  const previous = marker ? (JSON.parse(marker) as typeof stamp & { bytes: number }) : undefined;
-  const files = await markdownFiles(dir);
-  if (previous && JSON.stringify({ ...previous, bytes: undefined }) === JSON.stringify(stamp) && files.length === n) {
-    return { n, dir, bytes: previous.bytes, reused: true, seconds: 0 };
-  }
-  progress(`generating ${n} records into ${dir}`);
-  await rm(path.join(dir, MARKER), { force: true });
-  const args = ["tsx", "scripts/generate-corpus.ts", "--count", String(n), "--out", dir, "--seed", SEED, "--force"];
-  const ran = await runOk("npx", args);
-  const bytes = await totalBytes(dir, await markdownFiles(dir));
-  await writeFile(path.join(dir, MARKER), JSON.stringify({ ...stamp, bytes }));
-  return { n, dir, bytes, reused: false, seconds: ran.ms / 1000 };
-}
+const ensureCorpus = (n: number) => generatedCorpus(WORK, n, SEED, progress);
 
 // ---- 2. build
 
@@ -173,11 +131,11 @@ interface BuildRow {
 /** Peak RSS of the child: GNU time where present, else a wrapper reading its own maxRSS. */
 function measuredBuild(rssFile: string): [string, string[]] {
   if (existsSync("/usr/bin/time"))
-    return ["/usr/bin/time", ["-f", "%M", "-o", rssFile, "npx", "tsx", "scripts/build.ts"]];
+    return ["/usr/bin/time", ["-f", "%M", "-o", rssFile, "npx", "tsx", "scripts/build.ts", "--no-cache"]];
   const wrapper = `import { writeFileSync } from "node:fs";
 process.on("exit", () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));
 await import(${JSON.stringify(path.join(ROOT, "scripts", "build.ts"))});`;
-  return [process.execPath, ["--import", "tsx", "--input-type=module", "--eval", wrapper]];
+  return [process.execPath, ["--import", "tsx", "--input-type=module", "--eval", wrapper, "--", "--no-cache"]];
 }
 
 async function buildIndex(corpus: CorpusRow): Promise<BuildRow> {
@@ -378,7 +336,7 @@ function machine() {
 
 const METHOD = [
   `Corpora: scripts/generate-corpus.ts --seed ${SEED} into ${WORK}/<N>, reused when the same N, seed and generator.`,
-  "Build: `npx tsx scripts/build.ts` as a child (CONTENT_DIR, INDEX_OUT); wall time includes npx and tsx start-up.",
+  "Build: `npx tsx scripts/build.ts --no-cache` as a child (CONTENT_DIR, INDEX_OUT); wall time includes npx and tsx start-up (the build bench, scripts/bench/build.ts, times `npm run build` as shipped).",
   "Requests: Node on the same source the Worker runs (src/ via tsx), app.fetch(new Request(url), env, ctx) with",
   `  wrangler.toml [vars], a stub ctx and a fake caches.default; clock fixed at ${new Date(FIXED_NOW).toISOString()}.`,
   "  Timer: app.fetch + reading the body (performance.now); the Request is built and waitUntil work awaited outside it.",
@@ -832,10 +790,14 @@ async function main() {
   console.log(
     `\nTotal run time ${totalSeconds.toFixed(0)} s (load at the end ${load()}); figures in bench-results/bench.json`,
   );
+  // The build with its cache against Hugo (a few minutes; bench-results/build.json).
+  if (!SKIP.has("build")) await import("./bench/build.js");
   // Last, end to end in workerd (about 6 minutes; its figures in bench-results/e2e.json).
   if (!SKIP.has("e2e")) await import("./bench/e2e.js");
 }
 
-// `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`).
+// `npm run bench -- --only e2e` runs the end-to-end section alone (as `npm run bench:e2e`);
+// `--only build` the build bench (as `npm run bench:build`).
 if (onlyE2e) await import("./bench/e2e.js");
+else if (onlyBuild) await import("./bench/build.js");
 else await main();

@@ -151,10 +151,13 @@ function shortPath(full: string): string {
   return relative.startsWith("..") ? full : relative || ".";
 }
 
-/** Compiles like the build; any problem stops the push before anything is written. */
+/** Compiles like the build, with its cache; any problem stops the push before anything is written. */
 async function compile(content: string) {
   const display = path.relative(process.cwd(), content) || ".";
-  const { index, problems } = await compileDirectory(content, display);
+  const { index, problems } = await compileDirectory(content, display, {
+    cache: { folder: path.resolve(root, process.env.BUILD_CACHE_DIR ?? ".cache/build"), root },
+    note: (message) => console.error(`note: ${message}`),
+  });
   const tooBig: Problem[] = oversized(index.articles).map(({ id, bytes }) => ({
     file: `${display}/${id}.md`,
     field: "",

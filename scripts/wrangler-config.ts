@@ -3,7 +3,6 @@
 // bench (the Worker's [vars] and compatibility settings).
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
-import { Settings } from "../src/config.js";
 
 export type WorkerVars = Record<string, string | number | boolean>;
 
@@ -41,7 +40,9 @@ export function varsOf(config: WranglerConfig, env: string | undefined): WorkerV
  * (and so a failed `wrangler dev` or `wrangler deploy`, dry runs included) instead of a
  * 500 for every request.
  */
-export function settingsProblems(config: WranglerConfig): string[] {
+export async function settingsProblems(config: WranglerConfig): Promise<string[]> {
+  // Loaded here only: a build whose settings are known good never loads zod.
+  const { Settings } = await import("../src/config.js");
   const tables: [string, WorkerVars][] = [
     ["[vars]", config.vars],
     ...Object.entries(config.environments).map(([name, vars]): [string, WorkerVars] => [`[env.${name}.vars]`, vars]),

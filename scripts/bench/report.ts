@@ -78,12 +78,12 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, from)}${block}${text.slice(to + END(name).length)}`;
 }
 
-/** Rewrites one bench's section of docs/performance.md (BENCH_DOC=0: leave the file alone). */
-export async function writeSection(name: string, body: string): Promise<void> {
+/** Rewrites one bench's section of docs/performance.md, or of `doc` (BENCH_DOC=0: leave the file alone). */
+export async function writeSection(name: string, body: string, doc = PERFORMANCE_DOC): Promise<void> {
   if (process.env.BENCH_DOC === "0") return;
-  const text = existsSync(PERFORMANCE_DOC) ? await readFile(PERFORMANCE_DOC, "utf8") : "# Performance\n";
-  await writeFile(PERFORMANCE_DOC, replaceSection(text, name, body));
+  const text = existsSync(doc) ? await readFile(doc, "utf8") : "# Performance\n";
+  await writeFile(doc, replaceSection(text, name, body));
   // Laid out as the linter wants Markdown (aligned tables), so a run leaves `npm run lint` green.
-  execFileSync("npx", ["biome", "format", "--write", PERFORMANCE_DOC], { cwd: ROOT, stdio: "ignore" });
-  console.error(`[bench] wrote the ${name} section of ${path.relative(ROOT, PERFORMANCE_DOC)}`);
+  execFileSync("npx", ["biome", "format", "--write", doc], { cwd: ROOT, stdio: "ignore" });
+  console.error(`[bench] wrote the ${name} section of ${path.relative(ROOT, doc)}`);
 }

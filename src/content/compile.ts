@@ -1,43 +1,21 @@
-// Reads the records in a content folder and compiles them into the index the Worker
-// imports. Runs in Node at build time only; every problem is collected, none thrown.
-import { createHash } from "node:crypto";
-import { constants, type Dirent } from "node:fs";
-import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
-import path from "node:path";
+// Compiles one record: its bytes to an article, a draft or named problems. Runs in Node
+// at build time only (in the build's process or a worker thread); every problem is
+// collected, none thrown. The folder walk and the cache are src/content/incremental.ts.
 import { type Document, isMap, isNode, isScalar, type LineCounter } from "yaml";
 import type { z } from "zod";
-import type { Article, ContentIndex } from "./article.js";
+import type { Article } from "./article.js";
 import { type UnknownField, unknownFields } from "./fields.js";
+import { MAX_RECORD_BYTES } from "./folder.js";
 import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js";
+import type { CompiledRecord } from "./incremental.js";
 import { normalise } from "./normalise.js";
-import { compareArticles } from "./order.js";
+import type { Problem, Warn } from "./problems.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
-import { termClashes } from "./terms.js";
+import { searchableText, textTokens } from "./tokens.js";
 
-/** A file larger than this is not a news record; it is rejected before parsing. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
-
-const RECORD_EXTENSION = ".md";
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-export interface Problem {
-  /** The file as the writer knows it, e.g. `content/001_ab.md`. */
-  file: string;
-  line?: number;
-  /** The field path, e.g. `images[0].url`; empty for the file as a whole. */
-  field: string;
-  message: string;
-  /** A warning names a slip that does not stop the build (`--strict` makes it fail); absent, an error. */
-  severity?: "warning";
-}
-
-/** Reports a warning about the record being compiled; the caller adds the file. */
-export type Warn = (warning: { field: string; message: string; line?: number }) => void;
-
-export function formatProblem({ file, line, field, message }: Problem): string {
-  const where = line === undefined ? file : `${file}:${line}`;
-  return field ? `${where}: ${field}: ${message}` : `${where}: ${message}`;
-}
+export { entryProblem, MAX_RECORD_BYTES } from "./folder.js";
+export { type CompileOptions, type CompileResult, compileDirectory } from "./incremental.js";
+export { formatProblem, type Problem, type Warn } from "./problems.js";
 
 export type ParsedRecord =
   | { ok: true; article: Article | null; warnings: Problem[] }
@@ -177,145 +155,23 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
   }
 }
 
-export function contentVersion(articles: readonly Article[]): string {
-  return createHash("sha256").update(JSON.stringify(articles)).digest("hex").slice(0, 16);
-}
-
-/** Folds the source files under `dir` (the generated index excepted) into a content version. */
-export async function sourceVersion(content: string, dir: string): Promise<string> {
-  const hash = createHash("sha256").update(content);
-  const files = (await readdir(dir, { recursive: true })).filter((file) => !file.includes("generated")).sort();
-  for (const file of files) {
-    const full = path.join(dir, file);
-    if ((await stat(full)).isFile()) hash.update(file).update(await readFile(full));
-  }
-  return hash.digest("hex").slice(0, 16);
-}
-
-export interface CompileResult {
-  index: ContentIndex;
-  problems: Problem[];
-  /** Slips that do not stop the build, in file order. */
-  warnings: Problem[];
-  drafts: number;
-}
-
-/** Files read ahead of parsing: enough to keep the disk busy, few enough to bound memory. */
-const READ_AHEAD = 64;
-
-type Entry = Pick<Dirent, "name" | "isFile" | "isDirectory" | "isSymbolicLink">;
-
 /**
- * What the build makes of a folder entry that is not a record it reads: every one is named.
- * Links are never followed (a link may point anywhere outside the content folder).
+ * One record as the build and its cache keep it: the article's JSON as the index holds it,
+ * with what the folder-wide steps read of it (order, terms, keyword tokens).
  */
-export function entryProblem(entry: Entry, file: string): Problem | undefined {
-  if (entry.isSymbolicLink()) {
-    return { file, field: "", message: "is a symbolic link, which the build never follows: records must be files" };
-  }
-  if (entry.isDirectory()) {
-    return {
-      file,
-      field: "",
-      message: "is a folder, which the build does not read: records sit directly in the content folder",
-      severity: "warning",
-    };
-  }
-  if (!entry.isFile()) return { file, field: "", message: "is not a regular file; it is not read" };
-  // Editors' and systems' hidden files (`.DS_Store`, `.x.md.swp`) are no record, and no mistake.
-  if (entry.name.startsWith(".")) {
-    return { file, field: "", message: "is a hidden file, which the build does not read", severity: "warning" };
-  }
-  if (!entry.name.endsWith(RECORD_EXTENSION)) {
-    return { file, field: "", message: `is not a record: records are ${RECORD_EXTENSION} files` };
-  }
-  return undefined;
-}
-
-/**
- * Reads a record without following a link (the file may have become one since the folder
- * was listed) and without reading more than a record may hold.
- */
-async function readRecord(full: string): Promise<Uint8Array | string> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const stats = await handle.stat();
-    if (!stats.isFile()) return "is not a regular file; it is not read";
-    if (stats.size > MAX_RECORD_BYTES) return `is larger than ${MAX_RECORD_BYTES} bytes`;
-    return await handle.readFile();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") return "is a symbolic link, which the build never follows: records must be files";
-    return `could not be read (${code ?? String(error)})`;
-  } finally {
-    await handle?.close();
-  }
-}
-
-/** Compiles every record under `dir`; `displayDir` is how files are named in problems. */
-export async function compileDirectory(dir: string, displayDir = path.basename(dir)): Promise<CompileResult> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  const problems: Problem[] = [];
-  const warnings: Problem[] = [];
-  const articles: Article[] = [];
-  const idsSeen = new Map<string, string>();
-  const records: { file: string; id: string; full: string }[] = [];
-  const compiled: { file: string; article: Article }[] = [];
-  let drafts = 0;
-
-  for (const entry of entries) {
-    const { name } = entry;
-    const file = `${displayDir}/${name}`;
-    const skipped = entryProblem(entry, file);
-    if (skipped) {
-      (skipped.severity === "warning" ? warnings : problems).push(skipped);
-      continue;
-    }
-    const id = name.slice(0, -RECORD_EXTENSION.length);
-    if (!ID_PATTERN.test(id)) {
-      problems.push({ file, field: "", message: "file name must use only letters, digits, '.', '_' and '-'" });
-      continue;
-    }
-    // Case-insensitive: two such files collide on case-insensitive file systems.
-    const clash = idsSeen.get(id.toLowerCase());
-    if (clash) {
-      problems.push({ file, field: "", message: `duplicate id: ${clash} has the same id` });
-      continue;
-    }
-    idsSeen.set(id.toLowerCase(), file);
-    records.push({ file, id, full: path.join(dir, name) });
-  }
-
-  // Reads run ahead in a bounded window while parsing proceeds in file order.
-  const reads: (Promise<Uint8Array | string> | undefined)[] = records
-    .slice(0, READ_AHEAD)
-    .map((record) => readRecord(record.full));
-  for (const [i, record] of records.entries()) {
-    const bytes = (await reads[i]) as Uint8Array | string;
-    reads[i] = undefined;
-    const ahead = records[i + READ_AHEAD];
-    if (ahead) reads.push(readRecord(ahead.full));
-    if (typeof bytes === "string") {
-      problems.push({ file: record.file, field: "", message: bytes });
-      continue;
-    }
-    const parsed = parseRecord(record.file, record.id, bytes);
-    warnings.push(...parsed.warnings);
-    if (!parsed.ok) problems.push(...parsed.problems);
-    else if (parsed.article) {
-      articles.push(parsed.article);
-      compiled.push({ file: record.file, article: parsed.article });
-    } else drafts++;
-  }
-  problems.push(...termClashes(compiled));
-  // Problems in file order, as a writer goes through the folder (the sort is stable).
-  const byFile = (a: Problem, b: Problem) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  problems.sort(byFile);
-  warnings.sort(byFile);
-
-  articles.sort(compareArticles);
-  return { index: { version: contentVersion(articles), articles }, problems, warnings, drafts };
+export function compileRecord(file: string, id: string, bytes: Uint8Array): CompiledRecord {
+  const parsed = parseRecord(file, id, bytes);
+  if (!parsed.ok) return { kind: "failed", problems: parsed.problems, warnings: parsed.warnings };
+  const { article, warnings } = parsed;
+  if (!article) return { kind: "draft", warnings };
+  const { topics, category, provider } = article;
+  return {
+    kind: "article",
+    warnings,
+    article,
+    json: JSON.stringify(article),
+    publishedMs: article.publishedMs,
+    tokens: textTokens(searchableText(article)),
+    terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
+  };
 }

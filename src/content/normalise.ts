@@ -1,18 +1,17 @@
 // A validated record becomes the compiled, format-neutral article.
 import { rfc3339 } from "../dates.js";
 import type { Article, Image, Provider, RelatedArticle, Term } from "./article.js";
-import type { Warn } from "./compile.js";
 import { shorten, TITLE_DISPLAY_MAX } from "./display.js";
 import { excerptOf } from "./excerpt.js";
 import { markdownText, renderMarkdown } from "./markdown.js";
 import { knownImageType } from "./mime.js";
-import type { ArticleRecord } from "./schema.js";
-import { slugify } from "./slug.js";
+import type { Warn } from "./problems.js";
+import { type ArticleRecord, labelSlug } from "./schema.js";
 
 /** RFC 3339 in UTC at second precision, the form every format prints. */
 const toRfc3339 = (date: Date): string => rfc3339(date.getTime());
 
-const term = (label: string): Term => ({ label: label.trim(), slug: slugify(label) });
+const term = (label: string): Term => ({ label: label.trim(), slug: labelSlug(label) });
 
 type RecordProvider = NonNullable<ArticleRecord["provider"]>;
 
@@ -24,7 +23,7 @@ function provider(source: RecordProvider, warn: Warn): Provider {
   const url = domain && URL.canParse(`https://${domain}/`) ? new URL(`https://${domain}/`).href : undefined;
   const name = providerName(source);
   if (source.name === undefined) warn({ field: "provider.name", message: `is missing: shown by its domain, ${name}` });
-  return { name, slug: slugify(name), domain, url };
+  return { name, slug: labelSlug(name), domain, url };
 }
 
 /** The title feeds show: a long one is cut at a word with `…` (the record keeps it whole). */

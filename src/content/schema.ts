@@ -30,15 +30,34 @@ const text = (max: number) => z.string().max(max, `must be at most ${max} charac
 
 const requiredText = (max: number) => text(max).refine((value) => value.trim().length > 0, "must not be empty");
 
+/** Labels a build remembers the slug of; past this many it forgets them all and starts again. */
+const REMEMBERED_LABELS = 50_000;
+const labelSlugs = new Map<string, string>();
+
+/**
+ * slugify for the labels of records: a corpus repeats its topics, categories and providers
+ * thousands of times, and each is checked and then compiled, so each label is slugified
+ * once. Only the build calls it (the Worker's slugify of request input is not remembered).
+ */
+export function labelSlug(label: string): string {
+  let slug = labelSlugs.get(label);
+  if (slug === undefined) {
+    if (labelSlugs.size >= REMEMBERED_LABELS) labelSlugs.clear();
+    slug = slugify(label);
+    labelSlugs.set(label, slug);
+  }
+  return slug;
+}
+
 /** A topic, category or provider name: it must give a slug, its address (src/content/slug.ts). */
-const isLabel = (value: string) => slugify(value) !== "" && slugify(value).length <= SLUG_MAX;
+const isLabel = (value: string) => labelSlug(value) !== "" && labelSlug(value).length <= SLUG_MAX;
 
 const label = requiredText(LIMITS.label)
   .refine(
-    (value) => value.trim() === "" || slugify(value) !== "",
+    (value) => value.trim() === "" || labelSlug(value) !== "",
     "has no letter or digit to make its address (slug) from",
   )
-  .refine((value) => slugify(value).length <= SLUG_MAX, `makes a slug longer than ${SLUG_MAX} characters`);
+  .refine((value) => labelSlug(value).length <= SLUG_MAX, `makes a slug longer than ${SLUG_MAX} characters`);
 
 /** An absolute http(s) URL; anything else (javascript:, data:, relative) is rejected. */
 export const HttpUrl = z

@@ -1,7 +1,14 @@
 // Cross-record check of the terms the build gathers: within one kind, one slug has one
 // label, or two topics would share an address and a feed under whichever label came first.
 import type { Article } from "./article.js";
-import type { Problem } from "./compile.js";
+import type { Problem } from "./problems.js";
+
+/** What the check reads of an article: its terms (the build's cache keeps them per record). */
+export interface Terms {
+  topics: Article["topics"];
+  category?: Article["category"];
+  provider?: { name: string; slug: string };
+}
 
 type Kind = "topic" | "provider" | "category";
 
@@ -12,7 +19,7 @@ interface Use {
   field: string;
 }
 
-function usesOf(article: Article): Use[] {
+function usesOf(article: Terms): Use[] {
   const uses: Use[] = article.topics.map(({ label, slug }, i) => ({
     kind: "topic",
     label,
@@ -28,11 +35,11 @@ function usesOf(article: Article): Use[] {
 }
 
 /** One problem for each label whose slug an earlier record (in file order) or field gave another label. */
-export function termClashes(records: readonly { file: string; article: Article }[]): Problem[] {
+export function termClashes(records: readonly { file: string; terms: Terms }[]): Problem[] {
   const first = new Map<string, { label: string; file: string; field: string }>();
   const problems: Problem[] = [];
-  for (const { file, article } of records) {
-    for (const use of usesOf(article)) {
+  for (const { file, terms } of records) {
+    for (const use of usesOf(terms)) {
       const key = `${use.kind}:${use.slug}`;
       const seen = first.get(key);
       if (!seen) first.set(key, { label: use.label, file, field: use.field });

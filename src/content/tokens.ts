@@ -31,6 +31,9 @@ export function fold(text: string): string {
 
 const STARTS_UNSPACED = new RegExp(`^[${UNSPACED}\\u30fc\\u3005]`, "u");
 
+/** Whether a word is an unspaced run. Every such script lies at U+0E00 (Thai) or later: most words skip the test. */
+const startsUnspaced = (word: string) => word.charCodeAt(0) >= 0x0e00 && STARTS_UNSPACED.test(word);
+
 /** The bigrams of an unspaced run (a single character stands alone). */
 function bigrams(chars: readonly string[]): string[] {
   if (chars.length < 2) return [...chars];
@@ -47,17 +50,19 @@ export function words(text: string): string[] {
   // ASCII folds to lower case and splits on anything but letters and digits: the same
   // words the general path gives, at a fraction of its cost (most titles are ASCII).
   if (!NON_ASCII.test(text)) return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(capped);
-  const out: string[] = [];
-  for (const [word] of fold(text).matchAll(RUNS)) out.push(capped(word));
-  return out;
+  return (fold(text).match(RUNS) ?? []).map(capped);
 }
 
-/** A spaced word cut to MAX_TOKEN characters; an unspaced run whole (its bigrams are short). */
-const capped = (word: string) => (STARTS_UNSPACED.test(word) ? word : [...word].slice(0, MAX_TOKEN).join(""));
+/**
+ * A spaced word cut to MAX_TOKEN characters; an unspaced run whole (its bigrams are short).
+ * A word of at most MAX_TOKEN code units has at most that many characters: kept as it is.
+ */
+const capped = (word: string) =>
+  word.length <= MAX_TOKEN || startsUnspaced(word) ? word : [...word].slice(0, MAX_TOKEN).join("");
 
 /** The tokens a query word asks for: itself, or its bigrams when it is unspaced. */
 export function wordTokens(word: string): string[] {
-  return STARTS_UNSPACED.test(word) ? bigrams([...word]) : [word];
+  return startsUnspaced(word) ? bigrams([...word]) : [word];
 }
 
 /**
@@ -65,12 +70,17 @@ export function wordTokens(word: string): string[] {
  * give their single characters too, so that a one-character query word finds them.
  */
 export function textTokens(text: string): string[] {
-  const tokens = words(text).flatMap((word) => {
-    if (!STARTS_UNSPACED.test(word)) return [word];
+  const tokens = new Set<string>();
+  for (const word of words(text)) {
+    if (!startsUnspaced(word)) {
+      tokens.add(word);
+      continue;
+    }
     const chars = [...word];
-    return chars.length > 1 ? [...bigrams(chars), ...chars] : chars;
-  });
-  return [...new Set(tokens)].sort();
+    if (chars.length > 1) for (const bigram of bigrams(chars)) tokens.add(bigram);
+    for (const char of chars) tokens.add(char);
+  }
+  return [...tokens].sort();
 }
 
 /** What an article's keywords are drawn from: what a reader sees of it in a feed. */

@@ -8,9 +8,14 @@ export type Postings = [token: string, positions: number[]][];
 
 /** The postings of articles in feed order (positions index that array). */
 export function buildPostings(articles: readonly { title: string; summary?: string }[]): Postings {
+  return postingsOf(articles.map((article) => textTokens(searchableText(article))));
+}
+
+/** The postings of each article's tokens (textTokens), the articles in feed order. */
+export function postingsOf(tokenLists: readonly (readonly string[])[]): Postings {
   const lists = new Map<string, number[]>();
-  articles.forEach((article, position) => {
-    for (const token of textTokens(searchableText(article))) {
+  tokenLists.forEach((tokens, position) => {
+    for (const token of tokens) {
       const list = lists.get(token);
       if (list) list.push(position);
       else lists.set(token, [position]);

@@ -1,0 +1,318 @@
+// Compiles a content folder: the entry rules (folder.ts), each record from the cache when
+// its bytes and the compiler are unchanged, else compiled (in worker threads when there
+// are many), then the checks across records, the feed order and the content version.
+// The parsers (compile.ts) are loaded only when some record must be compiled.
+import { createHash } from "node:crypto";
+import { lstatSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { Article, ContentIndex } from "./article.js";
+import { listRecords, type RecordFile, readRecord } from "./folder.js";
+import { compareArticles } from "./order.js";
+import { byFile, type Problem } from "./problems.js";
+import {
+  type CachedRecord,
+  compilerFingerprint,
+  contentHash,
+  type FileStamp,
+  RecordCache,
+  stampOf,
+} from "./record-cache.js";
+import { termClashes } from "./terms.js";
+
+/** A record compiled in this process also hands over its article (no parse of its JSON needed). */
+export type CompiledRecord = CachedRecord | (Extract<CachedRecord, { kind: "article" }> & { article?: Article });
+
+export interface CompileOptions {
+  /**
+   * Keep compiled records in `folder` (the project's cache folder), for a compiler whose
+   * sources are under `root`. Without it, every record is compiled.
+   */
+  cache?: { folder: string; root: string };
+  /** Threads besides this one for the records to compile (default: one per further core). */
+  workers?: number;
+  /** Hears why a cache file was ignored. */
+  note?: (message: string) => void;
+}
+
+/** A compiled article of the folder, in feed order. */
+export interface FolderArticle {
+  id: string;
+  file: string;
+  publishedMs: number;
+  /** Its JSON, exactly as the index holds it. */
+  json: string | Uint8Array;
+  tokens: string[];
+  article?: Article;
+}
+
+export interface FolderResult {
+  /** Newest first (compareArticles); drafts are not here. */
+  articles: FolderArticle[];
+  /** A hash of the articles' JSON: the index's content version. */
+  version: string;
+  problems: Problem[];
+  /** Slips that do not stop the build, in file order. */
+  warnings: Problem[];
+  drafts: number;
+  /** Records taken from the cache, and compiled. */
+  cached: number;
+  compiled: number;
+}
+
+/** Fewer records than this are compiled here: a worker thread costs more to start. */
+const WORKER_THRESHOLD = 400;
+/** Records handed to a worker at once. */
+const CHUNK = 200;
+const EMPTY = new Uint8Array(0);
+
+interface Job {
+  slot: number;
+  file: string;
+  id: string;
+  bytes: Uint8Array;
+}
+
+type Compile = (file: string, id: string, bytes: Uint8Array) => CompiledRecord;
+const loadCompiler = async (): Promise<Compile> => (await import("./compile.js")).compileRecord;
+
+/** The worker module beside this one: TypeScript under tsx and the tests, JavaScript when bundled. */
+const workerUrl = () => new URL(`./compile-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+
+/**
+ * Compiles the jobs here and in `threads` worker threads, a chunk at a time each. A worker
+ * that fails hands its chunks back: the build is the same, only slower.
+ */
+class Compiler {
+  private readonly queue: Job[][] = [];
+  private readonly workers: { worker: Worker; pending: Job[][] }[] = [];
+  private readonly results = new Map<number, CompiledRecord>();
+  private wake: (() => void) | undefined;
+  private local: Promise<Compile> | undefined;
+
+  constructor(threads: number) {
+    for (let i = 0; i < threads; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl());
+    } catch {
+      return;
+    }
+    const slot = { worker, pending: [] as Job[][] };
+    this.workers.push(slot);
+    worker.on("message", (records: CompiledRecord[]) => {
+      const chunk = slot.pending.shift() ?? [];
+      for (const [i, job] of chunk.entries()) {
+        this.results.set(job.slot, records[i] as CompiledRecord);
+        job.bytes = EMPTY;
+      }
+      this.feed(slot);
+      this.notify();
+    });
+    const lost = () => {
+      this.workers.splice(this.workers.indexOf(slot), 1);
+      this.queue.unshift(...slot.pending.splice(0));
+      this.notify();
+    };
+    worker.on("error", lost);
+    worker.on("exit", () => {
+      if (this.workers.includes(slot)) lost();
+    });
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Two chunks in flight per worker, so that it never waits for this thread. */
+  private feed(slot: { worker: Worker; pending: Job[][] }): void {
+    while (slot.pending.length < 2) {
+      const chunk = this.queue.shift();
+      if (!chunk) return;
+      slot.pending.push(chunk);
+      slot.worker.postMessage(chunk.map(({ file, id, bytes }) => ({ file, id, bytes })));
+    }
+  }
+
+  async run(jobs: readonly Job[]): Promise<Map<number, CompiledRecord>> {
+    for (let i = 0; i < jobs.length; i += CHUNK) this.queue.push(jobs.slice(i, i + CHUNK));
+    for (const slot of this.workers) this.feed(slot);
+    while (this.results.size < jobs.length) {
+      const chunk = this.queue.shift();
+      if (chunk) {
+        this.local ??= loadCompiler();
+        const compile = await this.local;
+        for (const job of chunk) {
+          this.results.set(job.slot, compile(job.file, job.id, job.bytes));
+          // Memory: a large folder's bytes need not outlive their record's compilation.
+          job.bytes = EMPTY;
+        }
+        // Lets the workers' answers in, and hands them the next chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const slot of this.workers) this.feed(slot);
+      } else if (this.workers.some((slot) => slot.pending.length > 0)) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      } else throw new Error("the build lost records between its threads");
+    }
+    return this.results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+}
+
+/** Threads to start for `jobs` records: none for a few, else one per further core. */
+function threadsFor(jobs: number, option: number | undefined): number {
+  if (jobs < WORKER_THRESHOLD) return 0;
+  return option ?? Math.max(0, os.availableParallelism() - 1);
+}
+
+/** Compiles every record under `dir`; `displayDir` is how files are named in problems. */
+export async function compileFolder(
+  dir: string,
+  displayDir = path.basename(dir),
+  options: CompileOptions = {},
+): Promise<FolderResult> {
+  const listing = listRecords(dir, displayDir);
+  const problems = listing.problems;
+  const warnings = listing.warnings;
+  let cache: RecordCache | undefined;
+  if (options.cache) {
+    const opened = RecordCache.open(options.cache.folder, dir, compilerFingerprint(options.cache.root));
+    cache = opened.cache;
+    if (opened.ignored) options.note?.(`the build cache was ignored and is rebuilt: ${opened.ignored}`);
+  }
+
+  // A build with nothing cached starts its workers at once: they load the parsers while
+  // this thread reads the files.
+  const cold = !cache || cache.empty;
+  let compiler = cold ? new Compiler(threadsFor(listing.records.length, options.workers)) : undefined;
+
+  const slots: (CompiledRecord | string | undefined)[] = [];
+  const jobs: (Job & { name: string; hash?: string; stamp?: FileStamp })[] = [];
+  for (const [slot, record] of listing.records.entries()) {
+    // A file whose stamp is the one its cached bytes had is not read again (see RACY_MS).
+    const stats = cache && lstatSync(record.full, { throwIfNoEntry: false });
+    const stamp = stats?.isFile() ? stampOf(stats) : undefined;
+    const unchanged = stamp && cache?.takeUnchanged(record.name, record.file, stamp);
+    if (unchanged) {
+      slots.push(unchanged);
+      continue;
+    }
+    const bytes = readRecord(record.full);
+    if (typeof bytes === "string") {
+      slots.push(bytes);
+      continue;
+    }
+    const hash = cache && contentHash(bytes);
+    const hit = hash === undefined ? undefined : cache?.take(record.name, record.file, hash, stamp);
+    slots.push(hit);
+    if (!hit) jobs.push({ slot, name: record.name, file: record.file, id: record.id, bytes, hash, stamp });
+  }
+
+  if (jobs.length > 0) {
+    compiler ??= new Compiler(threadsFor(jobs.length, options.workers));
+    const compiled = await compiler.run(jobs);
+    for (const job of jobs) {
+      const record = compiled.get(job.slot) as CompiledRecord;
+      // The cache keeps the article's JSON as bytes; the index is written from the same bytes.
+      if (cache && job.hash !== undefined) cache.put(job.name, job.hash, record, job.stamp);
+      slots[job.slot] = record;
+    }
+  }
+  await compiler?.close();
+
+  const articles: FolderArticle[] = [];
+  const terms: { file: string; terms: Extract<CachedRecord, { kind: "article" }>["terms"] }[] = [];
+  let drafts = 0;
+  for (const [i, record] of listing.records.entries()) {
+    const result = slots[i] as CompiledRecord | string;
+    if (typeof result === "string") {
+      problems.push({ file: record.file, field: "", message: result });
+      continue;
+    }
+    warnings.push(...result.warnings);
+    if (result.kind === "failed") problems.push(...result.problems);
+    else if (result.kind === "draft") drafts++;
+    else {
+      articles.push(folderArticle(record, result));
+      terms.push({ file: record.file, terms: result.terms });
+    }
+  }
+  await cache?.save();
+
+  problems.push(...termClashes(terms));
+  // Problems in file order, as a writer goes through the folder (the sort is stable).
+  problems.sort(byFile);
+  warnings.sort(byFile);
+  articles.sort(compareArticles);
+  return {
+    articles,
+    version: contentVersion(articles),
+    problems,
+    warnings,
+    drafts,
+    cached: listing.records.length - jobs.length,
+    compiled: jobs.length,
+  };
+}
+
+function folderArticle(record: RecordFile, compiled: Extract<CompiledRecord, { kind: "article" }>): FolderArticle {
+  const { json, publishedMs, tokens } = compiled;
+  const article = "article" in compiled ? compiled.article : undefined;
+  return { id: record.id, file: record.file, publishedMs, json, tokens, article };
+}
+
+/** A hash of the articles' JSON array (as JSON.stringify(articles) writes it). */
+export function contentVersion(articles: readonly { json: string | Uint8Array }[]): string {
+  const hash = createHash("sha256").update("[");
+  articles.forEach(({ json }, i) => {
+    if (i > 0) hash.update(",");
+    hash.update(json);
+  });
+  return hash.update("]").digest("hex").slice(0, 16);
+}
+
+export interface CompileResult {
+  index: ContentIndex;
+  problems: Problem[];
+  /** Slips that do not stop the build, in file order. */
+  warnings: Problem[];
+  drafts: number;
+}
+
+const decoder = new TextDecoder();
+
+/** Compiles every record under `dir` into the index's articles (see compileFolder). */
+export async function compileDirectory(
+  dir: string,
+  displayDir = path.basename(dir),
+  options: CompileOptions = {},
+): Promise<CompileResult> {
+  const { articles, version, problems, warnings, drafts } = await compileFolder(dir, displayDir, options);
+  const compiled = articles.map(
+    ({ article, json }) => article ?? (JSON.parse(typeof json === "string" ? json : decoder.decode(json)) as Article),
+  );
+  return { index: { version, articles: compiled }, problems, warnings, drafts };
+}
+
+/** Folds the source files under `dir` (the generated index excepted) into a content version. */
+export async function sourceVersion(content: string, dir: string): Promise<string> {
+  const hash = createHash("sha256").update(content);
+  const files = (await readdir(dir, { recursive: true })).filter((file) => !file.includes("generated")).sort();
+  for (const file of files) {
+    const full = path.join(dir, file);
+    if ((await stat(full)).isFile()) hash.update(file).update(await readFile(full));
+  }
+  return hash.digest("hex").slice(0, 16);
+}

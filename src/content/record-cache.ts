@@ -1,0 +1,446 @@
+// The build's cache of compiled records: one file per content folder, under the project's
+// cache folder (.cache/build by default). An entry is found by the record's file name and
+// the hash of its bytes; the whole file belongs to one compiler (the fingerprint of the
+// code that compiles a record and the libraries it uses), and carries the SHA-256 of its
+// payload. A file that is missing, truncated, corrupt or from another compiler is ignored
+// and rebuilt, never trusted.
+import { createHash, hash } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Problem } from "./problems.js";
+import type { Terms } from "./terms.js";
+
+/** Changes whenever the layout below changes (the fingerprint covers this file too). */
+const FORMAT = "feed-service compiled records 2";
+
+/** A problem or warning as stored: its file is the record's, put back when read. */
+type StoredProblem = Omit<Problem, "file">;
+
+/** What lstat says of a record file: size, mtimeMs, ctimeMs, ino, dev. */
+export type FileStamp = [number, number, number, number, number];
+
+export const stampOf = (stats: Stats): FileStamp => [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, stats.dev];
+
+/**
+ * A file whose status changed this close to the moment its entry was written is read again
+ * next time: a change in the same clock tick as the read would leave its stamp as it was.
+ */
+const RACY_MS = 2_000;
+
+/** One record as the cache holds it; `json` is the article's JSON, from `offset` in the blob. */
+interface StoredEntry {
+  name: string;
+  hash: string;
+  /** The file's stamp when its bytes were hashed. */
+  stamp?: FileStamp;
+  kind: "article" | "draft" | "failed";
+  warnings: StoredProblem[];
+  problems?: StoredProblem[];
+  publishedMs?: number;
+  /** The keyword tokens, joined by spaces (a token never holds one). */
+  tokens?: string;
+  terms?: Terms;
+  offset?: number;
+  length?: number;
+}
+
+/** A record read from the cache or just compiled: what the folder-wide steps need of it. */
+export type CachedRecord =
+  | { kind: "failed"; problems: Problem[]; warnings: Problem[] }
+  | { kind: "draft"; warnings: Problem[] }
+  | {
+      kind: "article";
+      warnings: Problem[];
+      /** The article's JSON, exactly as the index holds it. */
+      json: string | Uint8Array;
+      publishedMs: number;
+      tokens: string[];
+      terms: Terms;
+    };
+
+/** The hash that finds a record's entry: of its bytes only (its name is the entry's key). */
+export const contentHash = (bytes: Uint8Array): string => hash("sha256", bytes, "base64url");
+
+/** A cache file is kept for this long after its folder was last built; older ones are removed. */
+const KEEP_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * The files a TypeScript module imports by a relative path: static imports, re-exports and
+ * dynamic imports. A regular expression suffices: the compiler's modules are this project's own.
+ */
+function relativeImports(file: string, source: string): string[] {
+  const found: string[] = [];
+  const pattern =
+    /^[ \t]*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']|\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/gm;
+  for (const match of source.matchAll(pattern)) {
+    const target = path.resolve(path.dirname(file), (match[1] ?? match[2]) as string);
+    found.push(target.endsWith(".js") ? `${target.slice(0, -3)}.ts` : target);
+  }
+  return found;
+}
+
+/**
+ * The fingerprint of the compiler: every module reachable from src/content/compile.ts
+ * (the schema, normaliser, Markdown settings, this cache's own layout), the installed
+ * library versions (npm's record of node_modules, else the lock file) and Node's version
+ * with its ICU and Unicode data (slugs and excerpts depend on them). Any change in any
+ * of these invalidates every entry.
+ */
+export function compilerFingerprint(root: string): string {
+  const fingerprint = createHash("sha256").update(FORMAT);
+  const { node, icu, unicode } = process.versions;
+  fingerprint.update(JSON.stringify({ node, icu, unicode }));
+  for (const [file, source] of compilerSources(root)) fingerprint.update(`\0${file}\0${source}`);
+  const installed = path.join(root, "node_modules/.package-lock.json");
+  const libraries = existsSync(installed) ? installed : path.join(root, "package-lock.json");
+  fingerprint.update("\0libraries\0").update(readFileSync(libraries));
+  return fingerprint.digest("hex").slice(0, 32);
+}
+
+/** The compiler's own modules (relative to `root`) with their sources, in the order found. */
+export const compilerSources = (root: string): Map<string, string> =>
+  sourceGraph(root, ["src/content/compile.ts", "src/content/compile-worker.ts"]);
+
+/** The project's modules reachable from `entries` (relative to `root`) with their sources. */
+export function sourceGraph(root: string, entries: readonly string[]): Map<string, string> {
+  const sources = new Map<string, string>();
+  const queue = entries.map((entry) => path.join(root, entry));
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    const name = path.relative(root, file);
+    if (sources.has(name)) continue;
+    const source = readFileSync(file, "utf8");
+    sources.set(name, source);
+    queue.push(...relativeImports(file, source));
+  }
+  return sources;
+}
+
+export interface OpenedCache {
+  cache: RecordCache;
+  /** Why an existing cache file was not used, if it was not. */
+  ignored?: string;
+}
+
+const withFile = (file: string, problems: readonly StoredProblem[]): Problem[] =>
+  problems.map((problem) => ({ file, ...problem }));
+const withoutFile = (problems: readonly Problem[]): StoredProblem[] => problems.map(({ file: _, ...rest }) => rest);
+
+/**
+ * The entries as stored: one array per field (JSON reads arrays of strings and numbers
+ * several times faster than as many objects), the rare warnings and problems by index.
+ */
+interface Columns {
+  names: string[];
+  hashes: string[];
+  /** Five numbers per entry (FileStamp); -1 first for none. */
+  stamps: number[];
+  /** One letter per entry: a(rticle), d(raft), f(ailed). */
+  kinds: string;
+  warnings: [number, StoredProblem[]][];
+  problems: [number, StoredProblem[]][];
+  published: number[];
+  tokens: string[];
+  /** Category label and slug, provider name and slug (null when absent), then topics' labels and slugs. */
+  terms: (string | null)[][];
+  offsets: number[];
+  lengths: number[];
+}
+
+const KINDS = { a: "article", d: "draft", f: "failed" } as const;
+
+function encodeTerms({ category, provider, topics }: Terms): (string | null)[] {
+  const out = [category?.label ?? null, category?.slug ?? null, provider?.name ?? null, provider?.slug ?? null];
+  for (const { label, slug } of topics) out.push(label, slug);
+  return out;
+}
+
+function decodeTerms(encoded: readonly (string | null)[]): Terms {
+  const [categoryLabel, categorySlug, providerName, providerSlug] = encoded;
+  const topics: Terms["topics"] = [];
+  for (let i = 4; i < encoded.length; i += 2)
+    topics.push({ label: encoded[i] as string, slug: encoded[i + 1] as string });
+  const terms: Terms = { topics };
+  if (categoryLabel !== null) terms.category = { label: categoryLabel as string, slug: categorySlug as string };
+  if (providerName !== null) terms.provider = { name: providerName as string, slug: providerSlug as string };
+  return terms;
+}
+
+function toColumns(entries: Iterable<StoredEntry>): Columns {
+  const columns: Columns = {
+    names: [],
+    hashes: [],
+    stamps: [],
+    kinds: "",
+    warnings: [],
+    problems: [],
+    published: [],
+    tokens: [],
+    terms: [],
+    offsets: [],
+    lengths: [],
+  };
+  let i = 0;
+  for (const entry of entries) {
+    columns.names.push(entry.name);
+    columns.hashes.push(entry.hash);
+    columns.stamps.push(...(entry.stamp ?? [-1, 0, 0, 0, 0]));
+    columns.kinds += entry.kind[0];
+    if (entry.warnings.length > 0) columns.warnings.push([i, entry.warnings]);
+    if (entry.problems) columns.problems.push([i, entry.problems]);
+    columns.published.push(entry.publishedMs ?? 0);
+    columns.tokens.push(entry.tokens ?? "");
+    columns.terms.push(entry.terms ? encodeTerms(entry.terms) : []);
+    columns.offsets.push(entry.offset ?? 0);
+    columns.lengths.push(entry.length ?? 0);
+    i++;
+  }
+  return columns;
+}
+
+/** The entries of columns that hold them all, or undefined when they do not. */
+function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefined {
+  const columns = value as Columns;
+  if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return undefined;
+  const count = columns.names.length;
+  const lists = [columns.hashes, columns.published, columns.tokens, columns.terms, columns.offsets, columns.lengths];
+  if (lists.some((list) => !Array.isArray(list) || list.length !== count)) return undefined;
+  if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return undefined;
+  if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return undefined;
+  if (!Array.isArray(columns.warnings) || !Array.isArray(columns.problems)) return undefined;
+  const warnings = new Map(columns.warnings);
+  const problems = new Map(columns.problems);
+  const entries: StoredEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = KINDS[columns.kinds[i] as keyof typeof KINDS];
+    const offset = columns.offsets[i] as number;
+    const length = columns.lengths[i] as number;
+    if (!kind || offset + length > blobLength) return undefined;
+    const stamp = columns.stamps.slice(5 * i, 5 * i + 5) as FileStamp;
+    const entry: StoredEntry = {
+      name: columns.names[i] as string,
+      hash: columns.hashes[i] as string,
+      stamp: stamp[0] === -1 ? undefined : stamp,
+      kind,
+      warnings: warnings.get(i) ?? [],
+    };
+    if (kind === "failed") entry.problems = problems.get(i) ?? [];
+    if (kind === "article") {
+      entry.publishedMs = columns.published[i];
+      entry.tokens = columns.tokens[i];
+      entry.terms = decodeTerms(columns.terms[i] as (string | null)[]);
+      entry.offset = offset;
+      entry.length = length;
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+export class RecordCache {
+  private readonly next = new Map<string, { entry: StoredEntry; json?: Uint8Array }>();
+  private changed = false;
+
+  private constructor(
+    readonly file: string,
+    /** When the file read was written (ms since the epoch); 0 for none. */
+    private readonly writtenAt: number,
+    /** The content folder, named in the header so that a cache outliving it can be removed. */
+    private readonly dir: string,
+    private readonly compiler: string,
+    private readonly entries: ReadonlyMap<string, StoredEntry>,
+    private readonly blob: Uint8Array,
+  ) {}
+
+  /** Nothing was read: every record is compiled. */
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  /** The cache file of the content folder `dir` under `folder`. */
+  static fileFor(folder: string, dir: string): string {
+    const key = createHash("sha256").update(path.resolve(dir)).digest("hex").slice(0, 16);
+    return path.join(folder, `records-${key}.bin`);
+  }
+
+  /** Reads the cache of `dir`; one that cannot be trusted is ignored (and named) rather than used. */
+  static open(folder: string, dir: string, compiler: string): OpenedCache {
+    const file = RecordCache.fileFor(folder, dir);
+    const empty = (ignored?: string): OpenedCache => ({
+      cache: new RecordCache(file, 0, path.resolve(dir), compiler, new Map(), new Uint8Array(0)),
+      ignored,
+    });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return empty();
+    }
+    try {
+      const headerEnd = bytes.indexOf(10);
+      if (headerEnd < 0) return empty("it has no header");
+      const header = JSON.parse(bytes.subarray(0, headerEnd).toString("utf8")) as Record<string, unknown>;
+      if (header.format !== FORMAT) return empty("it was written in another format");
+      if (header.compiler !== compiler) return empty("the compiler changed since it was written");
+      const payload = bytes.subarray(headerEnd + 1);
+      if (payload.length !== header.bytes) return empty("it is truncated or padded");
+      if (hash("sha256", payload, "hex") !== header.sha256) return empty("its checksum does not match");
+      const metaEnd = payload.indexOf(10);
+      const blob = payload.subarray(metaEnd + 1);
+      const meta = fromColumns(JSON.parse(payload.subarray(0, metaEnd).toString("utf8")), blob.length);
+      if (!meta) return empty("its entries are malformed");
+      const entries = new Map<string, StoredEntry>();
+      for (const entry of meta) entries.set(entry.name, entry);
+      const writtenAt = typeof header.writtenAt === "number" ? header.writtenAt : 0;
+      return { cache: new RecordCache(file, writtenAt, path.resolve(dir), compiler, entries, blob) };
+    } catch (error) {
+      return empty(`it cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  /**
+   * The cached record `name`, when the file's stamp is the one its bytes had when hashed
+   * (and that stamp is not racy): its bytes need not be read. Anything else reads them.
+   */
+  takeUnchanged(name: string, file: string, stamp: FileStamp): CachedRecord | undefined {
+    const entry = this.entries.get(name);
+    const known = entry?.stamp;
+    if (!entry || !known || known[2] >= this.writtenAt - RACY_MS) return undefined;
+    if (!known.every((value, i) => value === stamp[i])) return undefined;
+    return this.use(entry, file, known);
+  }
+
+  /** The cached record `name` compiled from bytes with `hash`, kept for the next cache; undefined when absent or stale. */
+  take(name: string, file: string, hash: string, stamp?: FileStamp): CachedRecord | undefined {
+    const entry = this.entries.get(name);
+    if (!entry || entry.hash !== hash) return undefined;
+    if (stamp?.some((value, i) => value !== entry.stamp?.[i])) this.changed = true;
+    return this.use(entry, file, stamp);
+  }
+
+  private use(stored: StoredEntry, file: string, stamp: FileStamp | undefined): CachedRecord {
+    const entry = { ...stored, stamp };
+    const { name } = entry;
+    const warnings = withFile(file, entry.warnings);
+    if (entry.kind === "failed") {
+      this.next.set(name, { entry });
+      return { kind: "failed", problems: withFile(file, entry.problems ?? []), warnings };
+    }
+    if (entry.kind === "draft") {
+      this.next.set(name, { entry });
+      return { kind: "draft", warnings };
+    }
+    const offset = entry.offset as number;
+    const json = this.blob.subarray(offset, offset + (entry.length as number));
+    this.next.set(name, { entry, json });
+    return {
+      kind: "article",
+      warnings,
+      json,
+      publishedMs: entry.publishedMs as number,
+      tokens: entry.tokens === "" ? [] : (entry.tokens as string).split(" "),
+      terms: entry.terms as Terms,
+    };
+  }
+
+  /** Keeps a record just compiled (a read failure is never kept: the next build reads again). */
+  put(name: string, hash: string, record: CachedRecord, stamp?: FileStamp): void {
+    this.changed = true;
+    const warnings = withoutFile(record.warnings);
+    if (record.kind !== "article") {
+      const problems = record.kind === "failed" ? withoutFile(record.problems) : undefined;
+      this.next.set(name, { entry: { name, hash, stamp, kind: record.kind, warnings, problems } });
+      return;
+    }
+    const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
+    // One copy of the JSON: the caller's record now holds the bytes the cache writes.
+    record.json = json;
+    const { publishedMs, terms } = record;
+    this.next.set(name, {
+      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens.join(" "), terms },
+      json,
+    });
+  }
+
+  /**
+   * Writes the entries taken or put since it was opened (the folder's records now), when
+   * they differ from what was read; atomically, so a build killed half-way leaves the old file.
+   */
+  async save(): Promise<void> {
+    const dropped = [...this.entries.keys()].some((name) => !this.next.has(name));
+    if (!this.changed && !dropped && existsSync(this.file)) return;
+    const meta: StoredEntry[] = [];
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    for (const { entry, json } of this.next.values()) {
+      if (json) {
+        meta.push({ ...entry, offset, length: json.length });
+        parts.push(json);
+        offset += json.length;
+      } else meta.push(entry);
+    }
+    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(toColumns(meta))}\n`), ...parts]);
+    const header = JSON.stringify({
+      format: FORMAT,
+      writtenAt: Date.now(),
+      dir: this.dir,
+      compiler: this.compiler,
+      bytes: payload.length,
+      sha256: hash("sha256", payload, "hex"),
+    });
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${header}\n`), payload]));
+    renameSync(temporary, this.file);
+    pruneStale(path.dirname(this.file), this.file);
+  }
+}
+
+/** The header of another cache file, from its first bytes (without reading the rest). */
+function headerOf(file: string): { dir?: unknown } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const start = Buffer.alloc(8192);
+    const length = readSync(fd, start, 0, start.length, 0);
+    const end = start.subarray(0, length).indexOf(10);
+    return end < 0 ? undefined : JSON.parse(start.subarray(0, end).toString("utf8"));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Removes other folders' cache files whose content folder is gone (the tests' temporary
+ * folders come and go), or that no build has written for KEEP_MS.
+ */
+function pruneStale(folder: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(folder)) {
+    const file = path.join(folder, name);
+    if (file === keep || !/^records-[0-9a-f]{16}\.bin$/.test(name)) continue;
+    try {
+      const dir = headerOf(file)?.dir;
+      if ((typeof dir === "string" && !existsSync(dir)) || now - statSync(file).mtimeMs > KEEP_MS) {
+        rmSync(file, { force: true });
+      }
+    } catch {
+      // Another build removed it first.
+    }
+  }
+}
