@@ -21,6 +21,15 @@ function counted(capacity: number) {
   return { item, rendered };
 }
 
+/** Four articles whose items have the same size. */
+const fourArticles = () =>
+  [
+    article({ title: "aaaa" }),
+    article({ title: "bbbb" }),
+    article({ title: "cccc" }),
+    article({ title: "dddd" }),
+  ] as const;
+
 describe("the item memo", () => {
   const view = feedView(siteConfig(env), DOC, []);
 
@@ -34,12 +43,7 @@ describe("the item memo", () => {
   });
 
   it("keeps only the most recently used articles, within its byte bound", () => {
-    const [a, b, c, d] = [
-      article({ title: "aaaa" }),
-      article({ title: "bbbb" }),
-      article({ title: "cccc" }),
-      article({ title: "dddd" }),
-    ];
+    const [a, b, c, d] = fourArticles();
     // Room for three items of this size: `<` + prefix + four letters + `>`.
     const { item, rendered } = counted(3 * (view.tagPrefix.length + 6));
     for (const x of [a, b, c, a, d]) item(view, x); // d evicts b, the least recently used
@@ -51,12 +55,7 @@ describe("the item memo", () => {
   });
 
   it("keeps the item it just rendered, and drops the least recently used, when every other was used", () => {
-    const [a, b, c, d] = [
-      article({ title: "aaaa" }),
-      article({ title: "bbbb" }),
-      article({ title: "cccc" }),
-      article({ title: "dddd" }),
-    ];
+    const [a, b, c, d] = fourArticles();
     const { item, rendered } = counted(3 * (view.tagPrefix.length + 6));
     for (const x of [a, b, c, a, b, c, d]) item(view, x); // all three used since; d evicts one
     rendered.length = 0;
