@@ -9,7 +9,8 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
   cat <<'USAGE'
 usage: bash scripts/check-feeds.sh [PATH...]
 Serves the feeds with `wrangler dev` on 127.0.0.1:$PORT (default 8795) and runs the readers'
-harness on PATHs (default: every kind of feed). The harness is copied from $HARNESS_SRC
+harness on PATHs (default: every kind of feed, and top feeds served at a fixed instant by
+scripts/serve-at.ts on $PORT + 1). The harness is copied from $HARNESS_SRC
 (default ../shared/harness) into $HARNESS (default .cache/feed-harness, per checkout).
 USAGE
   exit 0
@@ -32,7 +33,14 @@ defaults=$((${#paths[@]} == 0))
   /providers/nature/rss.xml /providers/nature/atom.xml /categories/news/feed.json
   /archive/2026-05/rss.xml /archive/2026-05/atom.xml /archive/2026-05/feed.json
   "/rss.xml?topic=ai&minQuality=50"
+  "/atom.xml?q=artificial+intelligence" "/rss.xml?q=ai&exclude=apple" "/feed.json?q=charbon"
 )
+# Top feeds rank the articles of a window that ends now, and the project's records are
+# years old: these are served at a fixed instant (scripts/serve-at.ts) when three are in it.
+TOP_AT=2023-12-10T00:00:00Z
+TOP_PORT=$((PORT + 1))
+TOP_BASE="http://127.0.0.1:$TOP_PORT"
+top_paths=(/top/rss.xml "/top/atom.xml?window=30d" "/top/feed.json?window=30d" "/topics/quantum-computing/top/atom.xml?window=30d")
 
 if [ ! -x "$HARNESS/check-all" ]; then
   if [ ! -x "$HARNESS_SRC/check-all" ]; then
@@ -54,10 +62,12 @@ if ! (cd "$HARNESS" && ./setup.sh >"$LOGS/feed-harness-setup.log" 2>&1); then
   fi
 fi
 
-if curl -s -o /dev/null --max-time 2 "$BASE/"; then
-  echo "something already answers on $BASE; set PORT to a free port" >&2
-  exit 2
-fi
+for base in "$BASE" "$TOP_BASE"; do
+  if curl -s -o /dev/null --max-time 2 "$base/"; then
+    echo "something already answers on $base; set PORT to a free port (it and the next one are used)" >&2
+    exit 2
+  fi
+done
 # A process group of its own, so that wrangler and workerd stop with it.
 setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >"$LOGS/feed-service-dev.log" 2>&1 &
 dev=$!
@@ -66,6 +76,16 @@ for _ in $(seq 1 90); do
   curl -fs -o /dev/null --max-time 5 "$BASE/feed.json" && break
   sleep 1
 done
+
+if [ "$defaults" = 1 ]; then
+  setsid npx tsx scripts/serve-at.ts "$TOP_AT" "$TOP_PORT" >"$LOGS/feed-service-top.log" 2>&1 &
+  top=$!
+  trap 'kill -- -$dev 2>/dev/null || true; kill -- -$top 2>/dev/null || true' EXIT
+  for _ in $(seq 1 30); do
+    curl -fs -o /dev/null --max-time 5 "$TOP_BASE/top/feed.json" && break
+    sleep 1
+  done
+fi
 
 # Later pages by their keyset positions, as next links give them: pages 2 and 3 of five.
 next_search() {
@@ -80,6 +100,12 @@ fi
 # Errors fail the run; so does any W3C warning but the one the README explains (RSS
 # carries Feedly's webfeeds namespace, which the validator does not know).
 report=$("$HARNESS/check-all" --details all "${only[@]}" "$BASE" "${paths[@]}") || { echo "$report"; exit 1; }
+if [ "$defaults" = 1 ]; then
+  top_report=$("$HARNESS/check-all" --details all "${only[@]}" "$TOP_BASE" "${top_paths[@]}") || {
+    echo "$top_report"; exit 1
+  }
+  report=$(printf '%s\n%s' "$report" "$top_report")
+fi
 echo "$report" | grep -v '^  ' || true
 unexpected=$(echo "$report" | grep -E '^ +WARNING' | grep -v 'http://webfeeds.org/rss/1.0' || true)
 if [ -n "$unexpected" ]; then
