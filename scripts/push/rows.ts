@@ -57,27 +57,73 @@ export function upsertArticles(changes: readonly Change[]): Statement[] {
   ];
 }
 
+/** Writes each article's tokens from one JSON parameter: `[[id, publishedMs, [token, …]], …]`. */
+const INSERT_TOKENS = `INSERT INTO article_tokens (token, published_ms, article_id)
+  SELECT t.value, json_extract(a.value, '$[1]'), json_extract(a.value, '$[0]')
+  FROM json_each(?) a, json_each(a.value, '$[2]') t`;
+
 /**
- * The keyword rows (migrations/0003) of these articles: their tokens, space-separated.
- * Only articles already stored have old rows to delete (a scan: FTS5 does not index the id).
+ * An article's `[id, publishedMs, [token, …]]` entries, each within a quarter of
+ * CHUNK_BYTES: the longest title and excerpt in an unspaced script give more tokens than
+ * one statement holds.
+ */
+function tokenEntries(article: Article): string[] {
+  const head = JSON.stringify([article.id, article.publishedMs]).slice(0, -1);
+  const entries: string[] = [];
+  let tokens: string[] = [];
+  let bytes = Buffer.byteLength(head);
+  for (const token of textTokens(searchableText(article))) {
+    const size = Buffer.byteLength(JSON.stringify(token)) + 1;
+    if (tokens.length > 0 && bytes + size > CHUNK_BYTES / 4) {
+      entries.push(`${head},${JSON.stringify(tokens)}]`);
+      tokens = [];
+      bytes = Buffer.byteLength(head);
+    }
+    tokens.push(token);
+    bytes += size;
+  }
+  entries.push(`${head},${JSON.stringify(tokens)}]`);
+  return entries;
+}
+
+/**
+ * The keyword rows (migrations/0004) of these articles: one per distinct token, keyed by
+ * the article's time like its topic rows. Some tens of tokens an article, three values
+ * each, would take a statement an article as bound rows; as JSON, one statement takes
+ * many articles (up to CHUNK_BYTES, a statement's size when inlined for wrangler).
+ * Only articles already stored have old rows to delete.
  */
 function replaceTokens(changes: readonly Change[]): Statement[] {
+  const inserts: Statement[] = [];
+  let entries: string[] = [];
+  let bytes = 2;
+  const flush = () => {
+    if (entries.length > 0) inserts.push({ sql: INSERT_TOKENS, params: [`[${entries.join(",")}]`] });
+    entries = [];
+    bytes = 2;
+  };
+  for (const { article } of changes) {
+    for (const entry of tokenEntries(article)) {
+      const size = Buffer.byteLength(entry) + 1;
+      if (bytes + size > CHUNK_BYTES) flush();
+      entries.push(entry);
+      bytes += size;
+    }
+  }
+  flush();
   return [
     ...packIn(
-      "DELETE FROM article_search WHERE article_id IN",
+      "DELETE FROM article_tokens WHERE article_id IN",
       changes.filter((change) => !change.added).map(({ article }) => article.id),
     ),
-    ...packRows(
-      "INSERT INTO article_search (article_id, tokens)",
-      changes.map(({ article }) => [article.id, textTokens(searchableText(article)).join(" ")]),
-    ),
+    ...inserts,
   ];
 }
 
 /** Deletes articles and their topics (explicitly: the trigger counts each topic row). */
 export function deleteArticles(ids: readonly string[]): Statement[] {
   return [
-    ...packIn("DELETE FROM article_search WHERE article_id IN", ids),
+    ...packIn("DELETE FROM article_tokens WHERE article_id IN", ids),
     ...packIn("DELETE FROM article_topics WHERE article_id IN", ids),
     ...packIn("DELETE FROM articles WHERE id IN", ids),
   ];

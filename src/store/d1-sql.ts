@@ -41,30 +41,61 @@ interface Condition {
   id: string;
 }
 
-/** The articles whose tokens match an FTS5 expression (migrations/0003). */
-const SEARCH = "SELECT article_id FROM article_search WHERE article_search MATCH ?";
+/** The tokens a query word needs (a word in bigrams needs all of them), each once. */
+export const queryTokens = (words: readonly string[]) => [...new Set(words.flatMap(wordTokens))];
 
-/** A token as an FTS5 string: tokens hold only letters, numbers and marks, never a quote. */
-const quoted = (token: string) => `"${token}"`;
+/**
+ * The token whose rows drive a keyword view: the longest (then the first in code-unit
+ * order), a guess at the rarest, since a longer word is rarer as a rule and D1 keeps no
+ * statistics to ask. Any choice is correct; it only decides how many rows a page reads.
+ */
+export function drivingToken(tokens: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const token of tokens) {
+    if (best === undefined || token.length > best.length || (token.length === best.length && token < best))
+      best = token;
+  }
+  return best;
+}
 
-/** An FTS5 expression: every token of every word (a word in bigrams needs all of them). */
-export const allWords = (words: readonly string[]) => [...new Set(words.flatMap(wordTokens))].map(quoted).join(" AND ");
+/** The article has this token: a point lookup on article_tokens' key (migrations/0004). */
+const HAS_TOKEN =
+  "EXISTS (SELECT 1 FROM article_tokens x WHERE x.token = ? AND x.published_ms = a.published_ms AND x.article_id = a.id)";
 
-/** An FTS5 expression: any word, each whole. */
-export const anyWord = (words: readonly string[]) => words.map((word) => `(${allWords([word])})`).join(" OR ");
+/** The article has every token of a word (a word in bigrams needs all of them). */
+const hasWord = (word: string) =>
+  `(${wordTokens(word)
+    .map(() => HAS_TOKEN)
+    .join(" AND ")})`;
 
-/** FROM and WHERE for the articles of a view published in [from, upTo]. */
+/**
+ * FROM and WHERE for the articles of a view published in [from, upTo]. The rows of one
+ * index drive the scan newest first, so that it stops at the page: a keyword's rows when
+ * there is `q`, else the first topic's, else the articles' time index. Every other term
+ * and word is a point lookup per row read.
+ */
 function condition(filters: Filters, from: number, upTo: number): Condition {
-  const [first, ...others] = filters.topics;
+  const tokens = filters.q ? queryTokens(filters.q) : [];
+  const driver = drivingToken(tokens);
+  const topics = driver === undefined ? filters.topics.slice(1) : filters.topics;
+  const first = driver === undefined ? filters.topics[0] : undefined;
   const where = ["a.published_ms >= ?", "a.published_ms <= ?"];
   const params: unknown[] = [from, upTo];
   let table = "articles a";
-  if (first !== undefined) {
+  let columns = ["a.published_ms", "a.id"];
+  if (driver !== undefined) {
+    // CROSS JOIN: SQLite keeps the left table outermost, so the token's rows drive.
+    table = "article_tokens k CROSS JOIN articles a ON a.id = k.article_id";
+    where.unshift("k.token = ?", "k.published_ms >= ?", "k.published_ms <= ?");
+    params.unshift(driver, from, upTo);
+    columns = ["k.published_ms", "k.article_id"];
+  } else if (first !== undefined) {
     table = "article_topics t JOIN articles a ON a.id = t.article_id";
     where.unshift("t.topic_slug = ?", "t.published_ms >= ?", "t.published_ms <= ?");
     params.unshift(first, from, upTo);
+    columns = ["t.published_ms", "t.article_id"];
   }
-  for (const slug of others) {
+  for (const slug of topics) {
     where.push("EXISTS (SELECT 1 FROM article_topics x WHERE x.article_id = a.id AND x.topic_slug = ?)");
     params.push(slug);
   }
@@ -80,19 +111,15 @@ function condition(filters: Filters, from: number, upTo: number): Condition {
     where.push("COALESCE(a.quality, 0) >= ?");
     params.push(filters.minQuality);
   }
-  // `+a.id`: the matches are a list to check rows against, never the rows' driver. Driven
-  // by its matches (by primary key, then sorted), a word in every article reads and sorts
-  // every article before the LIMIT; checked against them, the scan walks the time index
-  // (or the topic's) and stops at the page, and only the FTS5 list grows with the matches.
-  if (filters.q) {
-    where.push(`+a.id IN (${SEARCH})`);
-    params.push(allWords(filters.q));
+  for (const token of tokens.filter((token) => token !== driver)) {
+    where.push(HAS_TOKEN);
+    params.push(token);
   }
   if (filters.exclude) {
-    where.push(`+a.id NOT IN (${SEARCH})`);
-    params.push(anyWord(filters.exclude));
+    where.push(`NOT (${filters.exclude.map(hasWord).join(" OR ")})`);
+    params.push(...filters.exclude.flatMap(wordTokens));
   }
-  const [ms, id] = first === undefined ? ["a.published_ms", "a.id"] : ["t.published_ms", "t.article_id"];
+  const [ms, id] = columns as [string, string];
   return { from: table, where, params, order: `${ms} DESC, ${id} ASC`, ms, id };
 }
 

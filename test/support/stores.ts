@@ -22,7 +22,7 @@ export const runStatements = (statements: readonly Statement[]) =>
 export async function loadD1(articles: readonly Article[], version: string): Promise<void> {
   loaded = version;
   await runStatements([
-    { sql: "DELETE FROM article_search", params: [] },
+    { sql: "DELETE FROM article_tokens", params: [] },
     { sql: "DELETE FROM article_topics", params: [] },
     { sql: "DELETE FROM articles", params: [] },
   ]);
