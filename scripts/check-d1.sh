@@ -16,6 +16,7 @@ BASE="http://127.0.0.1:$PORT"
 paths=(
   /rss.xml /atom.xml /feed.json "/atom.xml?limit=100" /topics/ai/feed.json /providers/nature/rss.xml
   /categories/news/atom.xml /archive/2026-05/rss.xml "/feed.json?type=article&minQuality=50" /feeds.opml /
+  "/atom.xml?q=artificial+intelligence" "/feed.json?q=ai&exclude=apple" "/rss.xml?q=charbon" "/topics/ai/atom.xml?q=ai"
 )
 mkdir -p .cache && work=$(mktemp -d .cache/check-d1-XXXXXX)
 dev=""
