@@ -1,9 +1,10 @@
 // Markdown bodies with raw HTML: hostile inputs (OWASP filter-evasion vectors and friends)
 // rendered, then parsed back with parse5 (the HTML standard's parsing, as a browser reads
 // it), and every element, attribute and URL checked against the allow-list.
+import fc from "fast-check";
 import { type DefaultTreeAdapterMap, parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
-import { HTML_ALLOW_LIST, renderMarkdown, safeUrl } from "./markdown.js";
+import { HTML_ALLOW_LIST, renderMarkdown, safeUrl, sanitisedRender } from "./markdown.js";
 
 type Node = DefaultTreeAdapterMap["childNode"];
 type Element = DefaultTreeAdapterMap["element"];
@@ -69,6 +70,7 @@ const SHOWN_AS_TEXT = new Set([
   "<IMG SRC= onmouseover=alert(1)>",
   "<svg/onload=alert(1)>",
   "<https://ok.example/> and <javascript:alert(1)>",
+  "[click me](<java\nscript:alert(1)>)",
 ]);
 
 /** Every way a hostile body has been seen to run script, load a frame, or style the page. */
@@ -141,6 +143,15 @@ const HOSTILE: string[] = [
   "![alt text](data:image/png;base64,AAAA)",
   "[ref link][x]\n\n[x]: javascript:alert(1)",
   '<a href="https://ok.example/x" title="&quot; onmouseover=&quot;alert(1)">t</a>',
+  // Markdown alone, no raw HTML (the path that skips sanitize-html): markdown-it's escaping and safeUrl.
+  "[click me](javascript&#58;alert(1))",
+  "[click me](<java\nscript:alert(1)>)",
+  "[click me](https://ok.example/%22%20onmouseover=%22alert(1))",
+  '[click me](https://ok.example/ "x&quot; onmouseover=&quot;alert(1)")',
+  '![x" onerror="alert(1)](https://ok.example/x.png)',
+  "![click me](https://ok.example/x.png 'onerror=alert(1)')",
+  '[click me][r]\n\n[r]: <javascript:alert(1)> "t"',
+  "[![click me](javascript:alert(1))](vbscript:msgbox(1))",
 ];
 
 describe("raw HTML through the allow-list", () => {
@@ -233,10 +244,53 @@ describe("raw HTML through the allow-list", () => {
     );
   });
 
+  it("a fence's info string stays the value of its class attribute", () => {
+    const html = renderMarkdown('```"><script>alert(1)</script>\ncode\n```') ?? "";
+    expect(elements(html).map((element) => element.tagName)).toEqual(["pre", "code"]);
+    expect(elements(html)[1]?.attrs).toEqual([{ name: "class", value: 'language-"><script>alert(1)</script>' }]);
+    expect(textOf(html)).toBe("code\n");
+  });
+
   it("code stays code, shown as text", () => {
     const html = renderMarkdown("```html\n<script>alert(1)</script>\n```\n\n`<img onerror=x>`") ?? "";
     expect(elements(html).map((element) => element.tagName)).toEqual(["pre", "code", "p", "code"]);
     expect(textOf(html)).toBe("<script>alert(1)</script>\n\n<img onerror=x>");
+  });
+});
+
+/** Markdown's syntax, entities, URLs and text that the HTML escaper or the URL checks treat apart. */
+const MARKDOWN_PIECES = [
+  ...["*", "**", "_", "`", "```", "~~~", "[", "]", "(", ")", "![", "](", "<", ">", "&", '"', "'", "\\"],
+  ...["#", "## ", "- ", "1. ", "3) ", "> ", "    ", "\n", "\n\n", " ", "\t", "|", "---", "==="],
+  ...["&quot;", "&amp;", "&lt;", "&gt;", "&#39;", "&#x22;", "&copy;", "&nbsp;", "&bogus;", "&#0;", "&#x2028;"],
+  ...["https://a.example/x?y=1&z=2", "http://b.example/", "HTTPS://C.example/%22", "mailto:desk@example.com"],
+  ...["javascript:alert(1)", "data:,x", "/relative", "//evil.example/", "ftp://x/", ' "title"', " 'title'"],
+  ...["<https://a.example/>", "<desk@example.com>", "```js\n", '```a&b"c\n', "~~~ x<y\n", "[r]: https://r.example/\n"],
+  ...["[r]", "é", "\u00a0", "\u2028", "\r", "人工", "\u0000", "\uFFFD", "\uD800", "a", "word", "1", "x"],
+];
+
+describe("a body without raw HTML skips sanitize-html", () => {
+  const body = fc.array(fc.constantFrom(...MARKDOWN_PIECES), { maxLength: 40 }).map((parts) => parts.join(""));
+
+  it("to the bytes sanitize-html would have written", () => {
+    fc.assert(
+      fc.property(body, (source) => {
+        expect(renderMarkdown(source)).toBe(sanitisedRender(source));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each(HOSTILE)("and a hostile body renders as sanitize-html renders it: %s", (source) => {
+    expect(renderMarkdown(source)).toBe(sanitisedRender(source));
+  });
+
+  it.each([
+    ['a "quoted" & < escaped > word', '<p>a "quoted" &amp; &lt; escaped &gt; word</p>'],
+    ['[l](https://a.example/?q="x" "t\\"")', '<p><a href="https://a.example/?q=%22x%22" title="t&quot;">l</a></p>'],
+    ['```a"b\n"x"\n```', '<pre><code class="language-a&quot;b">"x"\n</code></pre>'],
+  ])("as an example: %j", (source, html) => {
+    expect(renderMarkdown(source)).toBe(html);
   });
 });
 
