@@ -68,23 +68,23 @@ for base in "$BASE" "$TOP_BASE"; do
     exit 2
   fi
 done
-# A process group of its own, so that wrangler and workerd stop with it.
-setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >"$LOGS/feed-service-dev.log" 2>&1 &
-dev=$!
-trap 'kill -- -$dev 2>/dev/null || true' EXIT
-for _ in $(seq 1 90); do
-  curl -fs -o /dev/null --max-time 5 "$BASE/feed.json" && break
-  sleep 1
-done
-
-if [ "$defaults" = 1 ]; then
-  setsid npx tsx scripts/serve-at.ts "$TOP_AT" "$TOP_PORT" >"$LOGS/feed-service-top.log" 2>&1 &
-  top=$!
-  trap 'kill -- -$dev 2>/dev/null || true; kill -- -$top 2>/dev/null || true' EXIT
-  for _ in $(seq 1 30); do
-    curl -fs -o /dev/null --max-time 5 "$TOP_BASE/top/feed.json" && break
+# Waits up to $2 seconds for $1 to answer.
+wait_for() {
+  for _ in $(seq 1 "$2"); do
+    curl -fs -o /dev/null --max-time 5 "$1" && return
     sleep 1
   done
+}
+# Process groups of their own, so that wrangler and workerd stop with them.
+servers=()
+trap 'for group in "${servers[@]}"; do kill -- -"$group" 2>/dev/null || true; done' EXIT
+setsid npx wrangler dev --port "$PORT" --ip 127.0.0.1 --var "SITE_URL:$BASE" >"$LOGS/feed-service-dev.log" 2>&1 &
+servers+=($!)
+wait_for "$BASE/feed.json" 90
+if [ "$defaults" = 1 ]; then
+  setsid npx tsx scripts/serve-at.ts "$TOP_AT" "$TOP_PORT" >"$LOGS/feed-service-top.log" 2>&1 &
+  servers+=($!)
+  wait_for "$TOP_BASE/top/feed.json" 30
 fi
 
 # Later pages by their keyset positions, as next links give them: pages 2 and 3 of five.
