@@ -7,12 +7,13 @@
 // bundle's limits still deploys. `npm run content:push` writes them to D1.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFolder, type FolderArticle, sourceVersion } from "../src/content/incremental.js";
 import { formatProblem, type Problem } from "../src/content/problems.js";
 import { sourceGraph } from "../src/content/record-cache.js";
+import { holdsParts, writeAtomically } from "../src/content/write-file.js";
 import { postingsOf } from "../src/feed/search.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
@@ -32,7 +33,7 @@ build exits 0, keeps the last good index and writes the problems to
 Environment:
   CONTENT_DIR      the records (default: content)
   BUILD_CACHE_DIR  the build's cache folder (default: .cache/build)
-  BUILD_WORKERS    worker threads for records not cached (default: one per core beyond the first)
+  BUILD_WORKERS    worker threads for records not cached (default: one per core)
   INDEX_OUT        the compiled index (default: .generated/content-index.js)
   STORE            bundled | d1, overriding wrangler.toml
   CLOUDFLARE_ENV   the wrangler environment whose STORE applies, e.g. production
@@ -53,31 +54,51 @@ const generated = (value: unknown) => `${HEAD}${JSON.stringify(value)};\n`;
 /**
  * The bundled index as `generated` would write it, byte for byte, from each article's JSON
  * as compiled (or cached): `{"version":…,"articles":[…],"postings":[…]}`, the members in
- * ContentIndex's order. Joining the pieces spares one JSON.stringify of every article.
+ * ContentIndex's order. Written from its pieces: no JSON.stringify of every article, and no
+ * copy of the whole.
  */
-function bundledModule(version: string, articles: readonly FolderArticle[]): Buffer {
-  const parts: (string | Uint8Array)[] = [`${HEAD}{"version":${JSON.stringify(version)},"articles":[`];
+function bundledModule(version: string, articles: readonly FolderArticle[]): Uint8Array[] {
+  const comma = Buffer.from(",");
+  const parts: Uint8Array[] = [Buffer.from(`${HEAD}{"version":${JSON.stringify(version)},"articles":[`)];
   articles.forEach(({ json }, i) => {
-    if (i > 0) parts.push(",");
-    parts.push(json);
+    if (i > 0) parts.push(comma);
+    parts.push(typeof json === "string" ? Buffer.from(json) : json);
   });
-  // The keyword index, so that the Worker neither tokenises at start nor scans per query.
-  parts.push(`],"postings":${JSON.stringify(postingsOf(articles.map((article) => article.tokens)))}};\n`);
-  return Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part) : part)));
+  parts.push(Buffer.from(`],"postings":`), ...postingsJson(articles), Buffer.from("};\n"));
+  return parts;
+}
+
+/** Posting lists written as JSON at once. */
+const POSTINGS_PIECE = 4096;
+
+/**
+ * The keyword index, so that the Worker neither tokenises at start nor scans per query: the
+ * JSON of postingsOf, a few thousand lists a piece (one string of them all was the largest
+ * allocation of a large build, and was then copied whole into bytes).
+ */
+function postingsJson(articles: readonly FolderArticle[]): Uint8Array[] {
+  const postings = postingsOf(
+    (function* () {
+      for (const { tokens } of articles) yield tokens === "" ? [] : tokens.split(" ");
+    })(),
+  );
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < postings.length; i += POSTINGS_PIECE) {
+    const json = JSON.stringify(postings.slice(i, i + POSTINGS_PIECE));
+    // Each piece is an array's members: its brackets belong to the whole.
+    parts.push(Buffer.from(`${i === 0 ? "[" : ","}${json.slice(1, -1)}`));
+  }
+  if (parts.length === 0) parts.push(Buffer.from("["));
+  parts.push(Buffer.from("]"));
+  return parts;
 }
 
 /** Writes a module atomically; an unchanged one is not rewritten (no needless re-bundle). */
-async function writeModule(file: string, module: string | Buffer): Promise<void> {
-  const bytes = typeof module === "string" ? Buffer.from(module) : module;
-  // Read back only when the size matches: the index of a large folder is large.
-  const size = await stat(file).then(
-    (stats) => stats.size,
-    () => -1,
-  );
-  if (size === bytes.length && (await readFile(file)).equals(bytes)) return;
+async function writeModule(file: string, module: string | Uint8Array[]): Promise<void> {
+  const parts = typeof module === "string" ? [Buffer.from(module)] : module;
+  if (holdsParts(file, parts)) return;
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, bytes);
-  await rename(`${file}.tmp`, file);
+  writeAtomically(file, parts);
 }
 
 /** The checkout: scripts/launch.mjs runs a bundle of this file from the cache folder, and says where. */
@@ -293,3 +314,5 @@ console.log(
     ? `checked ${counts}; STORE = "d1": the bundle carries none (npm run content:push writes them to D1), ${took}`
     : `built ${counts}, version ${version}, embed.js ${embedVersion}, ${took}`,
 );
+if (process.env.MEMDEBUG)
+  console.log(JSON.stringify(process.memoryUsage()), JSON.stringify((await import("node:v8")).getHeapStatistics()));

@@ -1,16 +1,12 @@
-// A worker thread of the build (src/content/incremental.ts): compiles the records it is
-// sent, a chunk at a time, and answers with what the build and its cache keep of each.
+// A worker thread of the build (src/content/incremental.ts): reads and compiles the record
+// files it is sent, a chunk at a time, and answers with what the build and its cache keep
+// of each (src/content/wire.ts).
 import { parentPort } from "node:worker_threads";
-import { compileRecord } from "./compile.js";
+import { compileFile } from "./compile.js";
+import type { CompileJob } from "./incremental.js";
+import { packChunk } from "./wire.js";
 
-parentPort?.on("message", (jobs: { file: string; id: string; bytes: Uint8Array }[]) => {
-  parentPort?.postMessage(
-    jobs.map(({ file, id, bytes }) => {
-      // The article itself stays here: the build needs only its JSON.
-      const { article: _, ...record } = compileRecord(file, id, bytes) as ReturnType<typeof compileRecord> & {
-        article?: unknown;
-      };
-      return record;
-    }),
-  );
+parentPort?.on("message", (jobs: CompileJob[]) => {
+  const { chunk, transfer } = packChunk(jobs.map(compileFile));
+  parentPort?.postMessage(chunk, transfer);
 });

@@ -5,11 +5,12 @@ import { type Document, isMap, isNode, isScalar, type LineCounter } from "yaml";
 import type { z } from "zod";
 import type { Article } from "./article.js";
 import { type UnknownField, unknownFields } from "./fields.js";
-import { MAX_RECORD_BYTES } from "./folder.js";
+import { MAX_RECORD_BYTES, readRecord } from "./folder.js";
 import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js";
-import type { CompiledRecord } from "./incremental.js";
+import type { CompiledFile, CompileJob } from "./incremental.js";
 import { normalise } from "./normalise.js";
 import type { Problem, Warn } from "./problems.js";
+import { type CachedRecord, contentHash, stampOf } from "./record-cache.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
 import { searchableText, textTokens } from "./tokens.js";
 
@@ -159,7 +160,7 @@ export function parseRecord(file: string, id: string, bytes: Uint8Array): Parsed
  * One record as the build and its cache keep it: the article's JSON as the index holds it,
  * with what the folder-wide steps read of it (order, terms, keyword tokens).
  */
-export function compileRecord(file: string, id: string, bytes: Uint8Array): CompiledRecord {
+export function compileRecord(file: string, id: string, bytes: Uint8Array): CachedRecord {
   const parsed = parseRecord(file, id, bytes);
   if (!parsed.ok) return { kind: "failed", problems: parsed.problems, warnings: parsed.warnings };
   const { article, warnings } = parsed;
@@ -168,10 +169,20 @@ export function compileRecord(file: string, id: string, bytes: Uint8Array): Comp
   return {
     kind: "article",
     warnings,
-    article,
     json: JSON.stringify(article),
     publishedMs: article.publishedMs,
-    tokens: textTokens(searchableText(article)),
+    tokens: textTokens(searchableText(article)).join(" "),
     terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
   };
+}
+
+/**
+ * Reads and compiles one record file, where it is compiled (a worker thread, or the build's
+ * own): the build never holds a folder's bytes at once, nor copies them between threads.
+ */
+export function compileFile({ file, id, full }: CompileJob): CompiledFile {
+  const read = readRecord(full);
+  if (typeof read === "string") return { unread: read };
+  const { bytes, stats } = read;
+  return { record: compileRecord(file, id, bytes), hash: contentHash(bytes), stamp: stampOf(stats) };
 }

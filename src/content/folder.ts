@@ -1,7 +1,7 @@
 // The content folder as the build sees it: which entries are records (the entry rules),
 // their ids, and their bytes, read without following a link. No parser is imported here,
 // so that a build whose records are all cached never loads one.
-import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Problem } from "./problems.js";
 
@@ -93,10 +93,11 @@ export function listRecords(dir: string, displayDir: string): Listing {
 /**
  * Reads a record without following a link (the file may have become one since the folder
  * was listed) and without reading more than a record may hold; a string names why not.
+ * The status is the open file's, taken before its bytes were read (the build cache's stamp).
  * Synchronous: for thousands of small files, one thread of system calls beats the
  * promise-per-call thread pool, and the bytes are hashed at once.
  */
-export function readRecord(full: string): Uint8Array | string {
+export function readRecord(full: string): { bytes: Uint8Array; stats: Stats } | string {
   let fd: number | undefined;
   try {
     fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -118,7 +119,7 @@ export function readRecord(full: string): Uint8Array | string {
         buffer = grown;
       }
     }
-    return buffer.subarray(0, length);
+    return { bytes: buffer.subarray(0, length), stats };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ELOOP") return "is a symbolic link, which the build never follows: records must be files";

@@ -21,9 +21,17 @@ import {
   stampOf,
 } from "./record-cache.js";
 import { termClashes } from "./terms.js";
+import { unpackChunk, type WireChunk } from "./wire.js";
 
-/** A record compiled in this process also hands over its article (no parse of its JSON needed). */
-export type CompiledRecord = CachedRecord | (Extract<CachedRecord, { kind: "article" }> & { article?: Article });
+/** A record file for a thread to read and compile. */
+export interface CompileJob {
+  file: string;
+  id: string;
+  full: string;
+}
+
+/** A record file compiled (with the hash and stamp of the bytes read), or why it could not be read. */
+export type CompiledFile = { unread: string } | { record: CachedRecord; hash: string; stamp: FileStamp };
 
 export interface CompileOptions {
   /**
@@ -31,7 +39,7 @@ export interface CompileOptions {
    * sources are under `root`. Without it, every record is compiled.
    */
   cache?: { folder: string; root: string };
-  /** Threads besides this one for the records to compile (default: one per further core). */
+  /** Worker threads for the records to compile (default: one per core; with none, this thread compiles). */
   workers?: number;
   /** Hears why a cache file was ignored. */
   note?: (message: string) => void;
@@ -44,8 +52,8 @@ export interface FolderArticle {
   publishedMs: number;
   /** Its JSON, exactly as the index holds it. */
   json: string | Uint8Array;
-  tokens: string[];
-  article?: Article;
+  /** The keyword tokens, joined by spaces (a token never holds one). */
+  tokens: string;
 }
 
 export interface FolderResult {
@@ -66,17 +74,10 @@ export interface FolderResult {
 const WORKER_THRESHOLD = 400;
 /** Records handed to a worker at once. */
 const CHUNK = 200;
-const EMPTY = new Uint8Array(0);
 
-interface Job {
-  slot: number;
-  file: string;
-  id: string;
-  bytes: Uint8Array;
-}
+type Job = CompileJob & { slot: number };
 
-type Compile = (file: string, id: string, bytes: Uint8Array) => CompiledRecord;
-const loadCompiler = async (): Promise<Compile> => (await import("./compile.js")).compileRecord;
+const loadCompiler = async () => (await import("./compile.js")).compileFile;
 
 /** The worker module beside this one: TypeScript under tsx and the tests, JavaScript when bundled. */
 const workerUrl = () => new URL(`./compile-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
@@ -88,9 +89,9 @@ const workerUrl = () => new URL(`./compile-worker${import.meta.url.endsWith(".ts
 class Compiler {
   private readonly queue: Job[][] = [];
   private readonly workers: { worker: Worker; pending: Job[][] }[] = [];
-  private readonly results = new Map<number, CompiledRecord>();
+  private readonly results = new Map<number, CompiledFile>();
   private wake: (() => void) | undefined;
-  private local: Promise<Compile> | undefined;
+  private local: Promise<(job: CompileJob) => CompiledFile> | undefined;
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) this.spawn();
@@ -105,12 +106,10 @@ class Compiler {
     }
     const slot = { worker, pending: [] as Job[][] };
     this.workers.push(slot);
-    worker.on("message", (records: CompiledRecord[]) => {
-      const chunk = slot.pending.shift() ?? [];
-      for (const [i, job] of chunk.entries()) {
-        this.results.set(job.slot, records[i] as CompiledRecord);
-        job.bytes = EMPTY;
-      }
+    worker.on("message", (chunk: WireChunk) => {
+      const jobs = slot.pending.shift() ?? [];
+      const files = unpackChunk(chunk);
+      for (const [i, job] of jobs.entries()) this.results.set(job.slot, files[i] as CompiledFile);
       this.feed(slot);
       this.notify();
     });
@@ -137,23 +136,21 @@ class Compiler {
       const chunk = this.queue.shift();
       if (!chunk) return;
       slot.pending.push(chunk);
-      slot.worker.postMessage(chunk.map(({ file, id, bytes }) => ({ file, id, bytes })));
+      slot.worker.postMessage(chunk.map(({ file, id, full }) => ({ file, id, full })));
     }
   }
 
-  async run(jobs: readonly Job[]): Promise<Map<number, CompiledRecord>> {
+  async run(jobs: readonly Job[]): Promise<Map<number, CompiledFile>> {
     for (let i = 0; i < jobs.length; i += CHUNK) this.queue.push(jobs.slice(i, i + CHUNK));
     for (const slot of this.workers) this.feed(slot);
     while (this.results.size < jobs.length) {
-      const chunk = this.queue.shift();
+      // With workers, this thread only hands out chunks: it holds the folder's records, and
+      // compiling here too made each of its garbage collections walk them all.
+      const chunk = this.workers.length === 0 ? this.queue.shift() : undefined;
       if (chunk) {
         this.local ??= loadCompiler();
         const compile = await this.local;
-        for (const job of chunk) {
-          this.results.set(job.slot, compile(job.file, job.id, job.bytes));
-          // Memory: a large folder's bytes need not outlive their record's compilation.
-          job.bytes = EMPTY;
-        }
+        for (const job of chunk) this.results.set(job.slot, compile(job));
         // Lets the workers' answers in, and hands them the next chunks.
         await new Promise((resolve) => setImmediate(resolve));
         for (const slot of this.workers) this.feed(slot);
@@ -171,10 +168,10 @@ class Compiler {
   }
 }
 
-/** Threads to start for `jobs` records: none for a few, else one per further core. */
+/** Threads to start for `jobs` records: none for a few, else one per core. */
 function threadsFor(jobs: number, option: number | undefined): number {
   if (jobs < WORKER_THRESHOLD) return 0;
-  return option ?? Math.max(0, os.availableParallelism() - 1);
+  return option ?? os.availableParallelism();
 }
 
 /** Compiles every record under `dir`; `displayDir` is how files are named in problems. */
@@ -198,36 +195,45 @@ export async function compileFolder(
   const cold = !cache || cache.empty;
   let compiler = cold ? new Compiler(threadsFor(listing.records.length, options.workers)) : undefined;
 
-  const slots: (CompiledRecord | string | undefined)[] = [];
-  const jobs: (Job & { name: string; hash?: string; stamp?: FileStamp })[] = [];
+  const slots: (CachedRecord | string | undefined)[] = [];
+  const jobs: (Job & { name: string })[] = [];
   for (const [slot, record] of listing.records.entries()) {
+    const job = { slot, name: record.name, file: record.file, id: record.id, full: record.full };
+    // A record the cache does not know is read where it is compiled.
+    if (!cache?.has(record.name)) {
+      slots.push(undefined);
+      jobs.push(job);
+      continue;
+    }
     // A file whose stamp is the one its cached bytes had is not read again (see RACY_MS).
-    const stats = cache && lstatSync(record.full, { throwIfNoEntry: false });
-    const stamp = stats?.isFile() ? stampOf(stats) : undefined;
-    const unchanged = stamp && cache?.takeUnchanged(record.name, record.file, stamp);
+    const stats = lstatSync(record.full, { throwIfNoEntry: false });
+    const unchanged = stats?.isFile() && cache.takeUnchanged(record.name, record.file, stampOf(stats));
     if (unchanged) {
       slots.push(unchanged);
       continue;
     }
-    const bytes = readRecord(record.full);
-    if (typeof bytes === "string") {
-      slots.push(bytes);
+    const read = readRecord(record.full);
+    if (typeof read === "string") {
+      slots.push(read);
       continue;
     }
-    const hash = cache && contentHash(bytes);
-    const hit = hash === undefined ? undefined : cache?.take(record.name, record.file, hash, stamp);
+    const hit = cache.take(record.name, record.file, contentHash(read.bytes), stampOf(read.stats));
     slots.push(hit);
-    if (!hit) jobs.push({ slot, name: record.name, file: record.file, id: record.id, bytes, hash, stamp });
+    if (!hit) jobs.push(job);
   }
 
   if (jobs.length > 0) {
     compiler ??= new Compiler(threadsFor(jobs.length, options.workers));
     const compiled = await compiler.run(jobs);
     for (const job of jobs) {
-      const record = compiled.get(job.slot) as CompiledRecord;
+      const result = compiled.get(job.slot) as CompiledFile;
+      if ("unread" in result) {
+        slots[job.slot] = result.unread;
+        continue;
+      }
       // The cache keeps the article's JSON as bytes; the index is written from the same bytes.
-      if (cache && job.hash !== undefined) cache.put(job.name, job.hash, record, job.stamp);
-      slots[job.slot] = record;
+      cache?.put(job.name, result.hash, result.record, result.stamp);
+      slots[job.slot] = result.record;
     }
   }
   await compiler?.close();
@@ -236,7 +242,7 @@ export async function compileFolder(
   const terms: { file: string; terms: Extract<CachedRecord, { kind: "article" }>["terms"] }[] = [];
   let drafts = 0;
   for (const [i, record] of listing.records.entries()) {
-    const result = slots[i] as CompiledRecord | string;
+    const result = slots[i] as CachedRecord | string;
     if (typeof result === "string") {
       problems.push({ file: record.file, field: "", message: result });
       continue;
@@ -267,10 +273,9 @@ export async function compileFolder(
   };
 }
 
-function folderArticle(record: RecordFile, compiled: Extract<CompiledRecord, { kind: "article" }>): FolderArticle {
+function folderArticle(record: RecordFile, compiled: Extract<CachedRecord, { kind: "article" }>): FolderArticle {
   const { json, publishedMs, tokens } = compiled;
-  const article = "article" in compiled ? compiled.article : undefined;
-  return { id: record.id, file: record.file, publishedMs, json, tokens, article };
+  return { id: record.id, file: record.file, publishedMs, json, tokens };
 }
 
 /** A hash of the articles' JSON array (as JSON.stringify(articles) writes it). */
@@ -301,7 +306,7 @@ export async function compileDirectory(
 ): Promise<CompileResult> {
   const { articles, version, problems, warnings, drafts } = await compileFolder(dir, displayDir, options);
   const compiled = articles.map(
-    ({ article, json }) => article ?? (JSON.parse(typeof json === "string" ? json : decoder.decode(json)) as Article),
+    ({ json }) => JSON.parse(typeof json === "string" ? json : decoder.decode(json)) as Article,
   );
   return { index: { version, articles: compiled }, problems, warnings, drafts };
 }

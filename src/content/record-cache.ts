@@ -12,16 +12,15 @@ import {
   readdirSync,
   readFileSync,
   readSync,
-  renameSync,
   rmSync,
   type Stats,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "./problems.js";
 import type { Terms } from "./terms.js";
+import { partsLength, writeAtomically } from "./write-file.js";
 
 /** Changes whenever the layout below changes (the fingerprint covers this file too). */
 const FORMAT = "feed-service compiled records 2";
@@ -67,7 +66,8 @@ export type CachedRecord =
       /** The article's JSON, exactly as the index holds it. */
       json: string | Uint8Array;
       publishedMs: number;
-      tokens: string[];
+      /** The keyword tokens, joined by spaces (a token never holds one): one string a record, not tens. */
+      tokens: string;
       terms: Terms;
     };
 
@@ -211,6 +211,15 @@ function toColumns(entries: Iterable<StoredEntry>): Columns {
   return columns;
 }
 
+/** JSON.stringify(columns) as bytes, a column at a time: no one string of every entry. */
+function columnsJson(columns: Columns): Buffer[] {
+  const parts = Object.entries(columns).map(([name, column], i) =>
+    Buffer.from(`${i === 0 ? "{" : ","}${JSON.stringify(name)}:${JSON.stringify(column)}`),
+  );
+  parts.push(Buffer.from("}"));
+  return parts;
+}
+
 /** The entries of columns that hold them all, or undefined when they do not. */
 function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefined {
   const columns = value as Columns;
@@ -268,6 +277,11 @@ export class RecordCache {
   /** Nothing was read: every record is compiled. */
   get empty(): boolean {
     return this.entries.size === 0;
+  }
+
+  /** Whether the cache holds an entry for the record file `name` (its bytes may differ). */
+  has(name: string): boolean {
+    return this.entries.has(name);
   }
 
   /** The cache file of the content folder `dir` under `folder`. */
@@ -351,7 +365,7 @@ export class RecordCache {
       warnings,
       json,
       publishedMs: entry.publishedMs as number,
-      tokens: entry.tokens === "" ? [] : (entry.tokens as string).split(" "),
+      tokens: entry.tokens as string,
       terms: entry.terms as Terms,
     };
   }
@@ -370,7 +384,7 @@ export class RecordCache {
     record.json = json;
     const { publishedMs, terms } = record;
     this.next.set(name, {
-      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens.join(" "), terms },
+      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, terms },
       json,
     });
   }
@@ -387,24 +401,26 @@ export class RecordCache {
     let offset = 0;
     for (const { entry, json } of this.next.values()) {
       if (json) {
-        meta.push({ ...entry, offset, length: json.length });
+        entry.offset = offset;
+        entry.length = json.length;
         parts.push(json);
         offset += json.length;
-      } else meta.push(entry);
+      }
+      meta.push(entry);
     }
-    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(toColumns(meta))}\n`), ...parts]);
+    parts.unshift(...columnsJson(toColumns(meta)), Buffer.from("\n"));
+    const checksum = createHash("sha256");
+    for (const part of parts) checksum.update(part);
     const header = JSON.stringify({
       format: FORMAT,
       writtenAt: Date.now(),
       dir: this.dir,
       compiler: this.compiler,
-      bytes: payload.length,
-      sha256: hash("sha256", payload, "hex"),
+      bytes: partsLength(parts),
+      sha256: checksum.digest("hex"),
     });
     await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.concat([Buffer.from(`${header}\n`), payload]));
-    renameSync(temporary, this.file);
+    writeAtomically(this.file, [`${header}\n`, ...parts]);
     pruneStale(path.dirname(this.file), this.file);
   }
 }

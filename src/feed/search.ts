@@ -11,16 +11,21 @@ export function buildPostings(articles: readonly { title: string; summary?: stri
   return postingsOf(articles.map((article) => textTokens(searchableText(article))));
 }
 
-/** The postings of each article's tokens (textTokens), the articles in feed order. */
-export function postingsOf(tokenLists: readonly (readonly string[])[]): Postings {
+/**
+ * The postings of each article's tokens (textTokens), the articles in feed order. An
+ * iterable, so that the build can hand over one article's tokens at a time.
+ */
+export function postingsOf(tokenLists: Iterable<readonly string[]>): Postings {
   const lists = new Map<string, number[]>();
-  tokenLists.forEach((tokens, position) => {
+  let position = 0;
+  for (const tokens of tokenLists) {
     for (const token of tokens) {
       const list = lists.get(token);
       if (list) list.push(position);
       else lists.set(token, [position]);
     }
-  });
+    position++;
+  }
   return [...lists];
 }
 
