@@ -10,11 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileFolder, type FolderArticle, sourceVersion } from "../src/content/incremental.js";
+import { compileFolder, type FolderResult, sourceVersion } from "../src/content/incremental.js";
 import { formatProblem, type Problem } from "../src/content/problems.js";
 import { sourceGraph } from "../src/content/record-cache.js";
 import { holdsParts, writeAtomically } from "../src/content/write-file.js";
-import { postingsOf } from "../src/feed/search.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
 
@@ -57,39 +56,15 @@ const generated = (value: unknown) => `${HEAD}${JSON.stringify(value)};\n`;
  * ContentIndex's order. Written from its pieces: no JSON.stringify of every article, and no
  * copy of the whole.
  */
-function bundledModule(version: string, articles: readonly FolderArticle[]): Uint8Array[] {
+function bundledModule(version: string, { articles, postings }: FolderResult): Uint8Array[] {
   const comma = Buffer.from(",");
   const parts: Uint8Array[] = [Buffer.from(`${HEAD}{"version":${JSON.stringify(version)},"articles":[`)];
   articles.forEach(({ json }, i) => {
     if (i > 0) parts.push(comma);
     parts.push(typeof json === "string" ? Buffer.from(json) : json);
   });
-  parts.push(Buffer.from(`],"postings":`), ...postingsJson(articles), Buffer.from("};\n"));
-  return parts;
-}
-
-/** Posting lists written as JSON at once. */
-const POSTINGS_PIECE = 4096;
-
-/**
- * The keyword index, so that the Worker neither tokenises at start nor scans per query: the
- * JSON of postingsOf, a few thousand lists a piece (one string of them all was the largest
- * allocation of a large build, and was then copied whole into bytes).
- */
-function postingsJson(articles: readonly FolderArticle[]): Uint8Array[] {
-  const postings = postingsOf(
-    (function* () {
-      for (const { tokens } of articles) yield tokens === "" ? [] : tokens.split(" ");
-    })(),
-  );
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < postings.length; i += POSTINGS_PIECE) {
-    const json = JSON.stringify(postings.slice(i, i + POSTINGS_PIECE));
-    // Each piece is an array's members: its brackets belong to the whole.
-    parts.push(Buffer.from(`${i === 0 ? "[" : ","}${json.slice(1, -1)}`));
-  }
-  if (parts.length === 0) parts.push(Buffer.from("["));
-  parts.push(Buffer.from("]"));
+  // The keyword index, so that the Worker neither tokenises at start nor scans per query.
+  parts.push(Buffer.from(`],"postings":`), ...postings(), Buffer.from("};\n"));
   return parts;
 }
 
@@ -297,7 +272,7 @@ if (process.argv.includes("--check")) {
 const version = await sourceVersion(store === "d1" ? "d1" : compiled.version, path.join(root, "src"));
 await writeModule(
   outFile,
-  store === "d1" ? generated({ version, articles: [], store: "d1" }) : bundledModule(version, articles),
+  store === "d1" ? generated({ version, articles: [], store: "d1" }) : bundledModule(version, compiled),
 );
 const embedVersion = await embedScript();
 // Last, so that the dev server shows the service again only once everything is written.

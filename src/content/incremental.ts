@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { Article, ContentIndex } from "./article.js";
 import { listRecords, type RecordFile, readRecord } from "./folder.js";
 import { compareArticles } from "./order.js";
+import { PostingsBuilder } from "./postings.js";
 import { byFile, type Problem } from "./problems.js";
 import {
   type CachedRecord,
@@ -49,6 +50,8 @@ export interface CompileOptions {
 export interface FolderArticle {
   id: string;
   file: string;
+  /** Its place in the folder's file order. */
+  slot: number;
   publishedMs: number;
   /** Its JSON, exactly as the index holds it. */
   json: string | Uint8Array;
@@ -68,6 +71,8 @@ export interface FolderResult {
   /** Records taken from the cache, and compiled. */
   cached: number;
   compiled: number;
+  /** The JSON of the articles' keyword postings (postingsOf, in feed order), in pieces. */
+  postings: () => Uint8Array[];
 }
 
 /** Fewer records than this are compiled here: a worker thread costs more to start. */
@@ -89,7 +94,8 @@ const workerUrl = () => new URL(`./compile-worker${import.meta.url.endsWith(".ts
 class Compiler {
   private readonly queue: Job[][] = [];
   private readonly workers: { worker: Worker; pending: Job[][] }[] = [];
-  private readonly results = new Map<number, CompiledFile>();
+  private done = 0;
+  private onFile: (job: Job, file: CompiledFile) => void = () => {};
   private wake: (() => void) | undefined;
   private local: Promise<(job: CompileJob) => CompiledFile> | undefined;
 
@@ -109,7 +115,7 @@ class Compiler {
     worker.on("message", (chunk: WireChunk) => {
       const jobs = slot.pending.shift() ?? [];
       const files = unpackChunk(chunk);
-      for (const [i, job] of jobs.entries()) this.results.set(job.slot, files[i] as CompiledFile);
+      for (const [i, job] of jobs.entries()) this.settle(job, files[i] as CompiledFile);
       this.feed(slot);
       this.notify();
     });
@@ -122,6 +128,11 @@ class Compiler {
     worker.on("exit", () => {
       if (this.workers.includes(slot)) lost();
     });
+  }
+
+  private settle(job: Job, file: CompiledFile): void {
+    this.done++;
+    this.onFile(job, file);
   }
 
   private notify(): void {
@@ -140,17 +151,20 @@ class Compiler {
     }
   }
 
-  async run(jobs: readonly Job[]): Promise<Map<number, CompiledFile>> {
+  /** Compiles `jobs`, handing each file to `onFile` as it is done (in no set order). */
+  async run<T extends Job>(jobs: readonly T[], onFile: (job: T, file: CompiledFile) => void): Promise<void> {
+    this.onFile = onFile as (job: Job, file: CompiledFile) => void;
+    this.done = 0;
     for (let i = 0; i < jobs.length; i += CHUNK) this.queue.push(jobs.slice(i, i + CHUNK));
     for (const slot of this.workers) this.feed(slot);
-    while (this.results.size < jobs.length) {
+    while (this.done < jobs.length) {
       // With workers, this thread only hands out chunks: it holds the folder's records, and
       // compiling here too made each of its garbage collections walk them all.
       const chunk = this.workers.length === 0 ? this.queue.shift() : undefined;
       if (chunk) {
         this.local ??= loadCompiler();
         const compile = await this.local;
-        for (const job of chunk) this.results.set(job.slot, compile(job));
+        for (const job of chunk) this.settle(job, compile(job));
         // Lets the workers' answers in, and hands them the next chunks.
         await new Promise((resolve) => setImmediate(resolve));
         for (const slot of this.workers) this.feed(slot);
@@ -160,7 +174,6 @@ class Compiler {
         });
       } else throw new Error("the build lost records between its threads");
     }
-    return this.results;
   }
 
   async close(): Promise<void> {
@@ -196,6 +209,7 @@ export async function compileFolder(
   let compiler = cold ? new Compiler(threadsFor(listing.records.length, options.workers)) : undefined;
 
   const slots: (CachedRecord | string | undefined)[] = [];
+  const postings = new PostingsBuilder();
   const jobs: (Job & { name: string })[] = [];
   for (const [slot, record] of listing.records.entries()) {
     const job = { slot, name: record.name, file: record.file, id: record.id, full: record.full };
@@ -210,6 +224,7 @@ export async function compileFolder(
     const unchanged = stats?.isFile() && cache.takeUnchanged(record.name, record.file, stampOf(stats));
     if (unchanged) {
       slots.push(unchanged);
+      if (unchanged.kind === "article") postings.add(slot, unchanged.tokens);
       continue;
     }
     const read = readRecord(record.full);
@@ -220,21 +235,22 @@ export async function compileFolder(
     const hit = cache.take(record.name, record.file, contentHash(read.bytes), stampOf(read.stats));
     slots.push(hit);
     if (!hit) jobs.push(job);
+    else if (hit.kind === "article") postings.add(slot, hit.tokens);
   }
 
   if (jobs.length > 0) {
     compiler ??= new Compiler(threadsFor(jobs.length, options.workers));
-    const compiled = await compiler.run(jobs);
-    for (const job of jobs) {
-      const result = compiled.get(job.slot) as CompiledFile;
+    // Each file as it arrives, while the threads compile the next ones.
+    await compiler.run(jobs, (job, result) => {
       if ("unread" in result) {
         slots[job.slot] = result.unread;
-        continue;
+        return;
       }
       // The cache keeps the article's JSON as bytes; the index is written from the same bytes.
       cache?.put(job.name, result.hash, result.record, result.stamp);
       slots[job.slot] = result.record;
-    }
+      if (result.record.kind === "article") postings.add(job.slot, result.record.tokens);
+    });
   }
   await compiler?.close();
 
@@ -251,7 +267,7 @@ export async function compileFolder(
     if (result.kind === "failed") problems.push(...result.problems);
     else if (result.kind === "draft") drafts++;
     else {
-      articles.push(folderArticle(record, result));
+      articles.push(folderArticle(record, i, result));
       terms.push({ file: record.file, terms: result.terms });
     }
   }
@@ -270,12 +286,17 @@ export async function compileFolder(
     drafts,
     cached: listing.records.length - jobs.length,
     compiled: jobs.length,
+    postings: () => postings.json(articles.map((article) => article.slot)),
   };
 }
 
-function folderArticle(record: RecordFile, compiled: Extract<CachedRecord, { kind: "article" }>): FolderArticle {
+function folderArticle(
+  record: RecordFile,
+  slot: number,
+  compiled: Extract<CachedRecord, { kind: "article" }>,
+): FolderArticle {
   const { json, publishedMs, tokens } = compiled;
-  return { id: record.id, file: record.file, publishedMs, json, tokens };
+  return { id: record.id, file: record.file, slot, publishedMs, json, tokens };
 }
 
 /** A hash of the articles' JSON array (as JSON.stringify(articles) writes it). */
