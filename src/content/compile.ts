@@ -1,6 +1,7 @@
 // Compiles one record: its bytes to an article, a draft or named problems. Runs in Node
 // at build time only (in the build's process or a worker thread); every problem is
 // collected, none thrown. The folder walk and the cache are src/content/incremental.ts.
+import { hash } from "node:crypto";
 import { type Document, isMap, isNode, isScalar, type LineCounter } from "yaml";
 import type { z } from "zod";
 import type { Article } from "./article.js";
@@ -166,10 +167,12 @@ export function compileRecord(file: string, id: string, bytes: Uint8Array): Cach
   const { article, warnings } = parsed;
   if (!article) return { kind: "draft", warnings };
   const { topics, category, provider } = article;
+  const json = JSON.stringify(article);
   return {
     kind: "article",
     warnings,
-    json: JSON.stringify(article),
+    json,
+    digest: hash("sha256", json, "base64url"),
     publishedMs: article.publishedMs,
     tokens: textTokens(searchableText(article)).join(" "),
     terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },

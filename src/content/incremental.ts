@@ -55,6 +55,8 @@ export interface FolderArticle {
   publishedMs: number;
   /** Its JSON, exactly as the index holds it. */
   json: string | Uint8Array;
+  /** The SHA-256 of its JSON (base64url). */
+  digest: string;
   /** The keyword tokens, joined by spaces (a token never holds one). */
   tokens: string;
 }
@@ -295,18 +297,19 @@ function folderArticle(
   slot: number,
   compiled: Extract<CachedRecord, { kind: "article" }>,
 ): FolderArticle {
-  const { json, publishedMs, tokens } = compiled;
-  return { id: record.id, file: record.file, slot, publishedMs, json, tokens };
+  const { json, digest, publishedMs, tokens } = compiled;
+  return { id: record.id, file: record.file, slot, publishedMs, json, digest, tokens };
 }
 
-/** A hash of the articles' JSON array (as JSON.stringify(articles) writes it). */
-export function contentVersion(articles: readonly { json: string | Uint8Array }[]): string {
-  const hash = createHash("sha256").update("[");
-  articles.forEach(({ json }, i) => {
-    if (i > 0) hash.update(",");
-    hash.update(json);
-  });
-  return hash.update("]").digest("hex").slice(0, 16);
+/**
+ * The content version: a hash of the articles' JSON in feed order, through each one's
+ * digest (computed where it was compiled, and cached), so that a rebuild does not hash
+ * every article's JSON again.
+ */
+export function contentVersion(articles: readonly { digest: string }[]): string {
+  const hash = createHash("sha256");
+  for (const { digest } of articles) hash.update(digest);
+  return hash.digest("hex").slice(0, 16);
 }
 
 export interface CompileResult {

@@ -23,7 +23,7 @@ import type { Terms } from "./terms.js";
 import { partsLength, writeAtomically } from "./write-file.js";
 
 /** Changes whenever the layout below changes (the fingerprint covers this file too). */
-const FORMAT = "feed-service compiled records 2";
+const FORMAT = "feed-service compiled records 3";
 
 /** A problem or warning as stored: its file is the record's, put back when read. */
 type StoredProblem = Omit<Problem, "file">;
@@ -51,6 +51,8 @@ interface StoredEntry {
   publishedMs?: number;
   /** The keyword tokens, joined by spaces (a token never holds one). */
   tokens?: string;
+  /** The SHA-256 of the article's JSON (base64url). */
+  digest?: string;
   terms?: Terms;
   offset?: number;
   length?: number;
@@ -65,6 +67,8 @@ export type CachedRecord =
       warnings: Problem[];
       /** The article's JSON, exactly as the index holds it. */
       json: string | Uint8Array;
+      /** The SHA-256 of `json` (base64url): the content version is a hash of these. */
+      digest: string;
       publishedMs: number;
       /** The keyword tokens, joined by spaces (a token never holds one): one string a record, not tens. */
       tokens: string;
@@ -154,6 +158,7 @@ interface Columns {
   problems: [number, StoredProblem[]][];
   published: number[];
   tokens: string[];
+  digests: string[];
   /** Category label and slug, provider name and slug (null when absent), then topics' labels and slugs. */
   terms: (string | null)[][];
   offsets: number[];
@@ -189,6 +194,7 @@ function toColumns(entries: Iterable<StoredEntry>): Columns {
     problems: [],
     published: [],
     tokens: [],
+    digests: [],
     terms: [],
     offsets: [],
     lengths: [],
@@ -203,6 +209,7 @@ function toColumns(entries: Iterable<StoredEntry>): Columns {
     if (entry.problems) columns.problems.push([i, entry.problems]);
     columns.published.push(entry.publishedMs ?? 0);
     columns.tokens.push(entry.tokens ?? "");
+    columns.digests.push(entry.digest ?? "");
     columns.terms.push(entry.terms ? encodeTerms(entry.terms) : []);
     columns.offsets.push(entry.offset ?? 0);
     columns.lengths.push(entry.length ?? 0);
@@ -225,7 +232,15 @@ function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefi
   const columns = value as Columns;
   if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return undefined;
   const count = columns.names.length;
-  const lists = [columns.hashes, columns.published, columns.tokens, columns.terms, columns.offsets, columns.lengths];
+  const lists = [
+    columns.hashes,
+    columns.published,
+    columns.tokens,
+    columns.digests,
+    columns.terms,
+    columns.offsets,
+    columns.lengths,
+  ];
   if (lists.some((list) => !Array.isArray(list) || list.length !== count)) return undefined;
   if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return undefined;
   if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return undefined;
@@ -250,6 +265,7 @@ function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefi
     if (kind === "article") {
       entry.publishedMs = columns.published[i];
       entry.tokens = columns.tokens[i];
+      entry.digest = columns.digests[i];
       entry.terms = decodeTerms(columns.terms[i] as (string | null)[]);
       entry.offset = offset;
       entry.length = length;
@@ -366,6 +382,7 @@ export class RecordCache {
       json,
       publishedMs: entry.publishedMs as number,
       tokens: entry.tokens as string,
+      digest: entry.digest as string,
       terms: entry.terms as Terms,
     };
   }
@@ -382,9 +399,9 @@ export class RecordCache {
     const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
     // One copy of the JSON: the caller's record now holds the bytes the cache writes.
     record.json = json;
-    const { publishedMs, terms } = record;
+    const { publishedMs, terms, digest } = record;
     this.next.set(name, {
-      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, terms },
+      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, digest, terms },
       json,
     });
   }

@@ -6,7 +6,7 @@ const stamp: [number, number, number, number, number] = [1, 2, 3, 4, 5];
 const article = (json: string | Uint8Array): CompiledFile => ({
   hash: "h",
   stamp,
-  record: { kind: "article", warnings: [], json, publishedMs: 1, tokens: "a b", terms: { topics: [] } },
+  record: { kind: "article", warnings: [], json, digest: "d", publishedMs: 1, tokens: "a b", terms: { topics: [] } },
 });
 
 describe("a worker's chunk on the wire", () => {
