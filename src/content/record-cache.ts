@@ -1,13 +1,17 @@
 // The build's cache of compiled records: one file per content folder, under the project's
 // cache folder (.cache/build by default). An entry is found by the record's file name and
 // the hash of its bytes; the whole file belongs to one compiler (the fingerprint of the
-// code that compiles a record and the libraries it uses), and carries the SHA-256 of its
-// payload. A file that is missing, truncated, corrupt or from another compiler is ignored
-// and rebuilt, never trusted.
+// code that compiles a record and the libraries it uses). The file is a run of segments,
+// each with its own header and the SHA-256 of its payload: a build appends one with what
+// it compiled (and the names of records gone), so that one edit does not rewrite every
+// record's JSON; a later segment's entry replaces an earlier one's. When the file holds
+// as many dead entries as live ones it is rewritten whole. A file that is missing,
+// truncated, corrupt or from another compiler is ignored and rebuilt, never trusted.
 import { createHash, hash } from "node:crypto";
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -20,10 +24,10 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "./problems.js";
 import type { Terms } from "./terms.js";
-import { partsLength, writeAtomically } from "./write-file.js";
+import { appendParts, partsLength, writeAtomically } from "./write-file.js";
 
 /** Changes whenever the layout below changes (the fingerprint covers this file too). */
-const FORMAT = "feed-service compiled records 3";
+const FORMAT = "feed-service compiled records 4";
 
 /** A problem or warning as stored: its file is the record's, put back when read. */
 type StoredProblem = Omit<Problem, "file">;
@@ -163,6 +167,8 @@ interface Columns {
   terms: (string | null)[][];
   offsets: number[];
   lengths: number[];
+  /** Records gone since the segments before this one: their entries are dropped. */
+  dropped: string[];
 }
 
 const KINDS = { a: "article", d: "draft", f: "failed" } as const;
@@ -184,7 +190,7 @@ function decodeTerms(encoded: readonly (string | null)[]): Terms {
   return terms;
 }
 
-function toColumns(entries: Iterable<StoredEntry>): Columns {
+function toColumns(entries: Iterable<StoredEntry>, dropped: string[]): Columns {
   const columns: Columns = {
     names: [],
     hashes: [],
@@ -198,6 +204,7 @@ function toColumns(entries: Iterable<StoredEntry>): Columns {
     terms: [],
     offsets: [],
     lengths: [],
+    dropped,
   };
   let i = 0;
   for (const entry of entries) {
@@ -228,7 +235,7 @@ function columnsJson(columns: Columns): Buffer[] {
 }
 
 /** The entries of columns that hold them all, or undefined when they do not. */
-function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefined {
+function fromColumns(value: unknown, blobLength: number): { entries: StoredEntry[]; dropped: string[] } | undefined {
   const columns = value as Columns;
   if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return undefined;
   const count = columns.names.length;
@@ -245,6 +252,7 @@ function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefi
   if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return undefined;
   if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return undefined;
   if (!Array.isArray(columns.warnings) || !Array.isArray(columns.problems)) return undefined;
+  if (!Array.isArray(columns.dropped) || columns.dropped.some((name) => typeof name !== "string")) return undefined;
   const warnings = new Map(columns.warnings);
   const problems = new Map(columns.problems);
   const entries: StoredEntry[] = [];
@@ -272,23 +280,73 @@ function fromColumns(value: unknown, blobLength: number): StoredEntry[] | undefi
     }
     entries.push(entry);
   }
-  return entries;
+  return { entries, dropped: columns.dropped };
+}
+
+/** An entry as read: with the blob of its segment, and when that segment was written. */
+type ReadEntry = StoredEntry & { blob: Uint8Array; writtenAt: number };
+
+/** Dead entries a file may hold before it is rewritten whole: as many as live ones, and some. */
+const DEAD_ALLOWED = (live: number) => Math.max(64, live);
+
+/** Entries compiled by a build before it appends them as a segment (the worker threads' results come in as they are done). */
+const SEGMENT_ENTRIES = 2_000;
+
+/** One segment's bytes: its header line, its entries' columns, their JSON. */
+function segment(
+  entries: readonly { entry: StoredEntry; json?: Uint8Array }[],
+  dropped: string[],
+  dir: string,
+  compiler: string,
+): Uint8Array[] {
+  const meta: StoredEntry[] = [];
+  const blob: Uint8Array[] = [];
+  let offset = 0;
+  for (const { entry, json } of entries) {
+    const stored = { ...entry };
+    if (json) {
+      stored.offset = offset;
+      stored.length = json.length;
+      blob.push(json);
+      offset += json.length;
+    }
+    meta.push(stored);
+  }
+  const parts = [...columnsJson(toColumns(meta, dropped)), Buffer.from("\n"), ...blob];
+  const checksum = createHash("sha256");
+  for (const part of parts) checksum.update(part);
+  const header = JSON.stringify({
+    format: FORMAT,
+    writtenAt: Date.now(),
+    dir,
+    compiler,
+    bytes: partsLength(parts),
+    sha256: checksum.digest("hex"),
+  });
+  return [Buffer.from(`${header}\n`), ...parts];
 }
 
 export class RecordCache {
+  /** The folder's records as this build found them: each taken or put. */
   private readonly next = new Map<string, { entry: StoredEntry; json?: Uint8Array }>();
-  private changed = false;
+  /** Records compiled or restamped since the last segment was written. */
+  private pending: string[] = [];
+  /** Entries the file holds, superseded and dropped ones included. */
+  private held: number;
+  /** Whether segments may be appended: the file was read and trusted, or this build began it. */
+  private appendable: boolean;
 
   private constructor(
     readonly file: string,
-    /** When the file read was written (ms since the epoch); 0 for none. */
-    private readonly writtenAt: number,
     /** The content folder, named in the header so that a cache outliving it can be removed. */
     private readonly dir: string,
     private readonly compiler: string,
-    private readonly entries: ReadonlyMap<string, StoredEntry>,
-    private readonly blob: Uint8Array,
-  ) {}
+    private readonly entries: ReadonlyMap<string, ReadEntry>,
+    held: number,
+  ) {
+    this.held = held;
+    this.appendable = entries.size > 0 || held > 0;
+  }
 
   /** Nothing was read: every record is compiled. */
   get empty(): boolean {
@@ -310,7 +368,7 @@ export class RecordCache {
   static open(folder: string, dir: string, compiler: string): OpenedCache {
     const file = RecordCache.fileFor(folder, dir);
     const empty = (ignored?: string): OpenedCache => ({
-      cache: new RecordCache(file, 0, path.resolve(dir), compiler, new Map(), new Uint8Array(0)),
+      cache: new RecordCache(file, path.resolve(dir), compiler, new Map(), 0),
       ignored,
     });
     let bytes: Buffer;
@@ -320,22 +378,34 @@ export class RecordCache {
       return empty();
     }
     try {
-      const headerEnd = bytes.indexOf(10);
-      if (headerEnd < 0) return empty("it has no header");
-      const header = JSON.parse(bytes.subarray(0, headerEnd).toString("utf8")) as Record<string, unknown>;
-      if (header.format !== FORMAT) return empty("it was written in another format");
-      if (header.compiler !== compiler) return empty("the compiler changed since it was written");
-      const payload = bytes.subarray(headerEnd + 1);
-      if (payload.length !== header.bytes) return empty("it is truncated or padded");
-      if (hash("sha256", payload, "hex") !== header.sha256) return empty("its checksum does not match");
-      const metaEnd = payload.indexOf(10);
-      const blob = payload.subarray(metaEnd + 1);
-      const meta = fromColumns(JSON.parse(payload.subarray(0, metaEnd).toString("utf8")), blob.length);
-      if (!meta) return empty("its entries are malformed");
-      const entries = new Map<string, StoredEntry>();
-      for (const entry of meta) entries.set(entry.name, entry);
-      const writtenAt = typeof header.writtenAt === "number" ? header.writtenAt : 0;
-      return { cache: new RecordCache(file, writtenAt, path.resolve(dir), compiler, entries, blob) };
+      if (bytes.length === 0) return empty("it has no header");
+      const entries = new Map<string, ReadEntry>();
+      let held = 0;
+      for (let position = 0; position < bytes.length; ) {
+        const headerEnd = bytes.indexOf(10, position);
+        if (headerEnd < 0) return empty(position === 0 ? "it has no header" : "it is truncated or padded");
+        const header = JSON.parse(bytes.subarray(position, headerEnd).toString("utf8")) as Record<string, unknown>;
+        if (header.format !== FORMAT) return empty("it was written in another format");
+        if (header.compiler !== compiler) return empty("the compiler changed since it was written");
+        const end = headerEnd + 1 + (header.bytes as number);
+        if (typeof header.bytes !== "number" || end > bytes.length) return empty("it is truncated or padded");
+        const payload = bytes.subarray(headerEnd + 1, end);
+        if (hash("sha256", payload, "hex") !== header.sha256) return empty("its checksum does not match");
+        const metaEnd = payload.indexOf(10);
+        const blob = payload.subarray(metaEnd + 1);
+        const meta = fromColumns(JSON.parse(payload.subarray(0, metaEnd).toString("utf8")), blob.length);
+        if (!meta) return empty("its entries are malformed");
+        const writtenAt = typeof header.writtenAt === "number" ? header.writtenAt : 0;
+        for (const name of meta.dropped) entries.delete(name);
+        for (const entry of meta.entries as ReadEntry[]) {
+          entry.blob = blob;
+          entry.writtenAt = writtenAt;
+          entries.set(entry.name, entry);
+        }
+        held += meta.entries.length;
+        position = end;
+      }
+      return { cache: new RecordCache(file, path.resolve(dir), compiler, entries, held) };
     } catch (error) {
       return empty(`it cannot be read (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -348,7 +418,7 @@ export class RecordCache {
   takeUnchanged(name: string, file: string, stamp: FileStamp): CachedRecord | undefined {
     const entry = this.entries.get(name);
     const known = entry?.stamp;
-    if (!entry || !known || known[2] >= this.writtenAt - RACY_MS) return undefined;
+    if (!entry || !known || known[2] >= entry.writtenAt - RACY_MS) return undefined;
     if (!known.every((value, i) => value === stamp[i])) return undefined;
     return this.use(entry, file, known);
   }
@@ -357,12 +427,16 @@ export class RecordCache {
   take(name: string, file: string, hash: string, stamp?: FileStamp): CachedRecord | undefined {
     const entry = this.entries.get(name);
     if (!entry || entry.hash !== hash) return undefined;
-    if (stamp?.some((value, i) => value !== entry.stamp?.[i])) this.changed = true;
-    return this.use(entry, file, stamp);
+    const record = this.use(entry, file, stamp);
+    // A new stamp is kept, so that the next build need not read the file.
+    if (stamp?.some((value, i) => value !== entry.stamp?.[i])) this.pending.push(name);
+    return record;
   }
 
-  private use(stored: StoredEntry, file: string, stamp: FileStamp | undefined): CachedRecord {
-    const entry = { ...stored, stamp };
+  private use(stored: ReadEntry, file: string, stamp: FileStamp | undefined): CachedRecord {
+    // The entry as the next segment would write it (toColumns reads only its own fields).
+    const entry: StoredEntry = { ...stored, stamp };
+    const { blob } = stored;
     const { name } = entry;
     const warnings = withFile(file, entry.warnings);
     if (entry.kind === "failed") {
@@ -374,7 +448,7 @@ export class RecordCache {
       return { kind: "draft", warnings };
     }
     const offset = entry.offset as number;
-    const json = this.blob.subarray(offset, offset + (entry.length as number));
+    const json = blob.subarray(offset, offset + (entry.length as number));
     this.next.set(name, { entry, json });
     return {
       kind: "article",
@@ -387,57 +461,63 @@ export class RecordCache {
     };
   }
 
-  /** Keeps a record just compiled (a read failure is never kept: the next build reads again). */
+  /**
+   * Keeps a record just compiled (a read failure is never kept: the next build reads again).
+   * Every SEGMENT_ENTRIES of them are appended at once, while the build waits for its workers.
+   */
   put(name: string, hash: string, record: CachedRecord, stamp?: FileStamp): void {
-    this.changed = true;
+    this.pending.push(name);
     const warnings = withoutFile(record.warnings);
     if (record.kind !== "article") {
       const problems = record.kind === "failed" ? withoutFile(record.problems) : undefined;
       this.next.set(name, { entry: { name, hash, stamp, kind: record.kind, warnings, problems } });
-      return;
+    } else {
+      const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
+      // One copy of the JSON: the caller's record now holds the bytes the cache writes.
+      record.json = json;
+      const { publishedMs, terms, digest } = record;
+      this.next.set(name, {
+        entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, digest, terms },
+        json,
+      });
     }
-    const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
-    // One copy of the JSON: the caller's record now holds the bytes the cache writes.
-    record.json = json;
-    const { publishedMs, terms, digest } = record;
-    this.next.set(name, {
-      entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, digest, terms },
-      json,
-    });
+    if (this.pending.length >= SEGMENT_ENTRIES) this.append([]);
+  }
+
+  /** Appends a segment of the pending entries and `dropped` names; the first of a new file replaces what was there. */
+  private append(dropped: string[]): void {
+    const entries = this.pending.map((name) => this.next.get(name) as { entry: StoredEntry; json?: Uint8Array });
+    const parts = segment(entries, dropped, this.dir, this.compiler);
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    if (this.appendable) appendParts(this.file, parts);
+    else writeAtomically(this.file, parts);
+    this.appendable = true;
+    this.held += entries.length;
+    this.pending = [];
   }
 
   /**
-   * Writes the entries taken or put since it was opened (the folder's records now), when
-   * they differ from what was read; atomically, so a build killed half-way leaves the old file.
+   * Brings the file up to the folder's records now: a segment with what was compiled or
+   * restamped since the last one and the names of records gone; or, once the file would
+   * hold more dead entries than DEAD_ALLOWED, the live ones written whole, atomically (a
+   * build killed half-way leaves the old file).
    */
   async save(): Promise<void> {
-    const dropped = [...this.entries.keys()].some((name) => !this.next.has(name));
-    if (!this.changed && !dropped && existsSync(this.file)) return;
-    const meta: StoredEntry[] = [];
-    const parts: Uint8Array[] = [];
-    let offset = 0;
-    for (const { entry, json } of this.next.values()) {
-      if (json) {
-        entry.offset = offset;
-        entry.length = json.length;
-        parts.push(json);
-        offset += json.length;
-      }
-      meta.push(entry);
+    const dropped = [...this.entries.keys()].filter((name) => !this.next.has(name));
+    if (this.pending.length === 0 && dropped.length === 0 && existsSync(this.file)) {
+      if (this.held > this.entries.size) pruneStale(path.dirname(this.file), this.file);
+      return;
     }
-    parts.unshift(...columnsJson(toColumns(meta)), Buffer.from("\n"));
-    const checksum = createHash("sha256");
-    for (const part of parts) checksum.update(part);
-    const header = JSON.stringify({
-      format: FORMAT,
-      writtenAt: Date.now(),
-      dir: this.dir,
-      compiler: this.compiler,
-      bytes: partsLength(parts),
-      sha256: checksum.digest("hex"),
-    });
-    await mkdir(path.dirname(this.file), { recursive: true });
-    writeAtomically(this.file, [`${header}\n`, ...parts]);
+    const dead = this.held + this.pending.length - this.next.size;
+    if (this.appendable && dead <= DEAD_ALLOWED(this.next.size)) {
+      this.append(dropped);
+    } else {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      writeAtomically(this.file, segment([...this.next.values()], [], this.dir, this.compiler));
+      this.held = this.next.size;
+      this.appendable = true;
+      this.pending = [];
+    }
     pruneStale(path.dirname(this.file), this.file);
   }
 }

@@ -45,6 +45,19 @@ export function writeAtomically(file: string, parts: readonly (string | Uint8Arr
 }
 
 /**
+ * Appends the pieces to `file` in one go (O_APPEND). Not atomic: the build cache's segments
+ * carry their own length and checksum, so a reader sees a cut one as damaged.
+ */
+export function appendParts(file: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(file, "a");
+  try {
+    writeAll(fd, parts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Whether `file` holds exactly the pieces joined. Read a window at a time, and only when
  * its size matches: a large index is not held twice to find it unchanged.
  */

@@ -128,6 +128,44 @@ describe("the record cache", () => {
     expect((await cached()).counts).toEqual({ cached: 5, compiled: 1 });
   });
 
+  it("appends what a rebuild compiled, and rewrites the file whole once half of it is dead", async () => {
+    await cached();
+    const file = RecordCache.fileFor(cacheFolder, content);
+    const first = await readFile(file);
+    await writeFile(path.join(content, "b-body.md"), record("With a body", "", "Edited once.\n"));
+    expect((await cached()).counts).toEqual({ cached: 5, compiled: 1 });
+    const appended = await readFile(file);
+    // The file as it was, then one segment: one record's entry, not every record's.
+    expect(appended.subarray(0, first.length).equals(first)).toBe(true);
+    expect(appended.length - first.length).toBeLessThan(first.length / 2);
+    // Dead entries pile up with each edit, until the file is written again with the live ones.
+    let sizes = [appended.length];
+    for (let edit = 0; edit < 80; edit++) {
+      await writeFile(path.join(content, "b-body.md"), record("With a body", "", `Edit ${edit}.\n`));
+      expect((await cached()).counts).toEqual({ cached: 5, compiled: 1 });
+      sizes = [...sizes, (await stat(file)).size];
+    }
+    expect(sizes.some((size, i) => i > 0 && size < (sizes[i - 1] as number))).toBe(true);
+    expect(Math.max(...sizes)).toBeLessThan(first.length * 30);
+    const output = (await cached()).output;
+    expect(output).toEqual(await uncached());
+    expect(output.articles.find((a) => a.id === "b-body")?.json).toContain("Edit 79.");
+  });
+
+  it("ignores the whole file when its last segment is cut, and rebuilds it", async () => {
+    await cached();
+    const file = RecordCache.fileFor(cacheFolder, content);
+    const first = (await stat(file)).size;
+    await writeFile(path.join(content, "b-body.md"), record("With a body", "", "Edited.\n"));
+    await cached();
+    await truncate(file, first + Math.floor(((await stat(file)).size - first) / 2));
+    const damaged = await cached();
+    expect(damaged.notes).toEqual(["the build cache was ignored and is rebuilt: it is truncated or padded"]);
+    expect(damaged.counts).toEqual({ cached: 0, compiled: 6 });
+    expect(damaged.output).toEqual(await uncached());
+    expect((await cached()).counts).toEqual({ cached: 6, compiled: 0 });
+  });
+
   it("checks terms across records, cached ones included", async () => {
     await cached();
     await writeFile(path.join(content, "g-clash.md"), record("Clash", "topics:\n  - Climate change\n"));
