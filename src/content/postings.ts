@@ -35,7 +35,10 @@ export class PostingsBuilder {
     // Tokens by the position of their first article.
     const firsts: [token: string, positions: Int32Array][][] = Array.from({ length: slots.length }, () => []);
     for (const [token, list] of this.lists) {
-      const positions = Int32Array.from(list, (slot) => position[slot] as number).sort();
+      // A loop, not Int32Array.from with a mapping function: that was most of the cost.
+      const positions = new Int32Array(list.length);
+      for (let i = 0; i < list.length; i++) positions[i] = position[list[i] as number] as number;
+      positions.sort();
       firsts[positions[0] as number]?.push([token, positions]);
     }
     const parts: Uint8Array[] = [];
