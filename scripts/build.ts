@@ -269,7 +269,7 @@ if (process.argv.includes("--check")) {
 // The version keys the edge cache, so it covers the code that renders as well as the
 // content: a deploy that changes either never serves bytes rendered before it. With D1,
 // the content's part comes from the database, and this one is the code's alone.
-const version = await sourceVersion(store === "d1" ? "d1" : compiled.version, path.join(root, "src"));
+const version = sourceVersion(store === "d1" ? "d1" : compiled.version, path.join(root, "src"));
 await writeModule(
   outFile,
   store === "d1" ? generated({ version, articles: [], store: "d1" }) : bundledModule(version, compiled),

@@ -12,46 +12,35 @@ export interface Terms {
 
 type Kind = "topic" | "provider" | "category";
 
-interface Use {
-  kind: Kind;
-  label: string;
-  slug: string;
-  field: string;
-}
-
-function usesOf(article: Terms): Use[] {
-  const uses: Use[] = article.topics.map(({ label, slug }, i) => ({
-    kind: "topic",
-    label,
-    slug,
-    field: `topics[${i}]`,
-  }));
-  if (article.category) uses.push({ kind: "category", ...article.category, field: "category" });
-  if (article.provider) {
-    const { name, slug } = article.provider;
-    uses.push({ kind: "provider", label: name, slug, field: "provider.name" });
-  }
-  return uses;
+/** Each term of an article with its kind and where the record wrote it (named only on a clash). */
+function eachUse(article: Terms, visit: (kind: Kind, label: string, slug: string, field: () => string) => void): void {
+  article.topics.forEach(({ label, slug }, i) => {
+    visit("topic", label, slug, () => `topics[${i}]`);
+  });
+  if (article.category) visit("category", article.category.label, article.category.slug, () => "category");
+  if (article.provider) visit("provider", article.provider.name, article.provider.slug, () => "provider.name");
 }
 
 /** One problem for each label whose slug an earlier record (in file order) or field gave another label. */
 export function termClashes(records: readonly { file: string; terms: Terms }[]): Problem[] {
-  const first = new Map<string, { label: string; file: string; field: string }>();
+  // The first use of each slug, by kind: its label, and where (found again only on a clash).
+  const first = new Map<string, { label: string; file: string; field: string | (() => string) }>();
   const problems: Problem[] = [];
   for (const { file, terms } of records) {
-    for (const use of usesOf(terms)) {
-      const key = `${use.kind}:${use.slug}`;
+    eachUse(terms, (kind, label, slug, field) => {
+      const key = `${kind}:${slug}`;
       const seen = first.get(key);
-      if (!seen) first.set(key, { label: use.label, file, field: use.field });
-      else if (seen.label !== use.label) {
-        const where = seen.file === file ? `its ${seen.field}` : `${seen.file} (${seen.field})`;
+      if (!seen) first.set(key, { label, file, field });
+      else if (seen.label !== label) {
+        const seenField = typeof seen.field === "string" ? seen.field : seen.field();
+        const where = seen.file === file ? `its ${seenField}` : `${seen.file} (${seenField})`;
         problems.push({
           file,
-          field: use.field,
-          message: `${JSON.stringify(use.label)} has the slug ${use.slug}, like the ${use.kind} ${JSON.stringify(seen.label)} in ${where}: write one label the same way everywhere, or make the two differ in letters or digits`,
+          field: field(),
+          message: `${JSON.stringify(label)} has the slug ${slug}, like the ${kind} ${JSON.stringify(seen.label)} in ${where}: write one label the same way everywhere, or make the two differ in letters or digits`,
         });
       }
-    }
+    });
   }
   return problems;
 }
