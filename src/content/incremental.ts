@@ -89,8 +89,9 @@ const loadCompiler = async () => (await import("./compile.js")).compileFile;
 const workerUrl = () => new URL(`./compile-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
 /**
- * Compiles the jobs here and in `threads` worker threads, a chunk at a time each. A worker
- * that fails hands its chunks back: the build is the same, only slower.
+ * Compiles the jobs in `threads` worker threads, a chunk at a time each, or in this thread
+ * when there are none (or none is left: a worker that fails hands its chunks back, and the
+ * build is the same, only slower).
  */
 class Compiler {
   private readonly queue: Job[][] = [];
@@ -205,7 +206,7 @@ export async function compileFolder(
   }
 
   // A build with nothing cached starts its workers at once: they load the parsers while
-  // this thread reads the files.
+  // this thread goes through the listing.
   const cold = !cache || cache.empty;
   let compiler = cold ? new Compiler(threadsFor(listing.records.length, options.workers)) : undefined;
 
