@@ -289,5 +289,3 @@ console.log(
     ? `checked ${counts}; STORE = "d1": the bundle carries none (npm run content:push writes them to D1), ${took}`
     : `built ${counts}, version ${version}, embed.js ${embedVersion}, ${took}`,
 );
-if (process.env.MEMDEBUG)
-  console.log(JSON.stringify(process.memoryUsage()), JSON.stringify((await import("node:v8")).getHeapStatistics()));
