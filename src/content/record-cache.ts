@@ -335,6 +335,8 @@ export class RecordCache {
   private held: number;
   /** Whether segments may be appended: the file was read and trusted, or this build began it. */
   private appendable: boolean;
+  /** Whether this build has written to the file (its segments as the workers compiled). */
+  private wrote = false;
 
   private constructor(
     readonly file: string,
@@ -492,6 +494,7 @@ export class RecordCache {
     if (this.appendable) appendParts(this.file, parts);
     else writeAtomically(this.file, parts);
     this.appendable = true;
+    this.wrote = true;
     this.held += entries.length;
     this.pending = [];
   }
@@ -505,7 +508,7 @@ export class RecordCache {
   async save(): Promise<void> {
     const dropped = [...this.entries.keys()].filter((name) => !this.next.has(name));
     if (this.pending.length === 0 && dropped.length === 0 && existsSync(this.file)) {
-      if (this.held > this.entries.size) pruneStale(path.dirname(this.file), this.file);
+      if (this.wrote) pruneStale(path.dirname(this.file), this.file);
       return;
     }
     const dead = this.held + this.pending.length - this.next.size;
