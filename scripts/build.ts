@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { compileFolder, type FolderResult, sourceVersion } from "../src/content/incremental.js";
 import { formatProblem, type Problem } from "../src/content/problems.js";
 import { sourceGraph } from "../src/content/record-cache.js";
+import { mark } from "../src/content/timings.js";
 import { holdsParts, writeAtomically } from "../src/content/write-file.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
@@ -232,6 +233,7 @@ function storeSetting(): "bundled" | "d1" {
 }
 
 const started = performance.now();
+mark("settings checked");
 const shownDir = path.relative(root, contentDir) || ".";
 // Records never throw (each failure is a problem); a folder that cannot be listed is one too.
 const compiled = await compileFolder(contentDir, shownDir, {
@@ -274,10 +276,12 @@ await writeModule(
   outFile,
   store === "d1" ? generated({ version, articles: [], store: "d1" }) : bundledModule(version, compiled),
 );
+mark("index written");
 const embedVersion = await embedScript();
 // Last, so that the dev server shows the service again only once everything is written.
 await writeModule(problemsFile, generated([]));
 await inputs?.record();
+mark("done");
 
 const scheduled = articles.filter((article) => article.publishedMs > Date.now()).length;
 const counts = `${articles.length} articles (${scheduled} scheduled, ${drafts} drafts left out)`;
