@@ -11,7 +11,7 @@ import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js"
 import type { CompiledFile, CompileJob } from "./incremental.js";
 import { normalise } from "./normalise.js";
 import type { Problem, Warn } from "./problems.js";
-import { type CachedRecord, contentHash, stampOf } from "./record-cache.js";
+import { type CachedRecord, contentHash, encodeFacets, stampOf } from "./record-cache.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
 import { searchableText, textTokens } from "./tokens.js";
 
@@ -174,8 +174,10 @@ export function compileRecord(file: string, id: string, bytes: Uint8Array): Cach
     json,
     digest: hash("sha256", json, "base64url"),
     publishedMs: article.publishedMs,
-    tokens: textTokens(searchableText(article)).join(" "),
-    terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
+    facets: encodeFacets({
+      tokens: textTokens(searchableText(article)).join(" "),
+      terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
+    }),
   };
 }
 

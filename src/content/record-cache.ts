@@ -1,12 +1,15 @@
 // The build's cache of compiled records: one file per content folder, under the project's
 // cache folder (.cache/build by default). An entry is found by the record's file name and
 // the hash of its bytes; the whole file belongs to one compiler (the fingerprint of the
-// code that compiles a record and the libraries it uses). The file is a run of segments,
-// each with its own header and the SHA-256 of its payload: a build appends one with what
-// it compiled (and the names of records gone), so that one edit does not rewrite every
-// record's JSON; a later segment's entry replaces an earlier one's. When the file holds
-// as many dead entries as live ones it is rewritten whole. A file that is missing,
-// truncated, corrupt or from another compiler is ignored and rebuilt, never trusted.
+// code that compiles a record and folds the records into the index, and the libraries it
+// uses). The file is a run of segments, each with its own header and the checksum of its
+// payload: a build appends one with what it compiled (and the names of records gone), so
+// that one edit does not rewrite every record's JSON; a later segment's entry replaces an
+// earlier one's. When the file holds as many dead entries as live ones it is rewritten
+// whole. Beside it, a second file keeps what the folder-wide steps made of the last
+// build's records (the keyword postings and the term clashes), found by a hash of all
+// that those steps read. A file that is missing, truncated, corrupt or from another
+// compiler is ignored and rebuilt, never trusted.
 import { createHash, hash } from "node:crypto";
 import {
   closeSync,
@@ -22,12 +25,13 @@ import {
 } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import zlib from "node:zlib";
 import type { Problem } from "./problems.js";
 import type { Terms } from "./terms.js";
 import { appendParts, partsLength, writeAtomically } from "./write-file.js";
 
 /** Changes whenever the layout below changes (the fingerprint covers this file too). */
-const FORMAT = "feed-service compiled records 4";
+const FORMAT = "feed-service compiled records 6";
 
 /** A problem or warning as stored: its file is the record's, put back when read. */
 type StoredProblem = Omit<Problem, "file">;
@@ -43,23 +47,34 @@ export const stampOf = (stats: Stats): FileStamp => [stats.size, stats.mtimeMs, 
  */
 const RACY_MS = 2_000;
 
-/** One record as the cache holds it; `json` is the article's JSON, from `offset` in the blob. */
-interface StoredEntry {
-  name: string;
-  hash: string;
-  /** The file's stamp when its bytes were hashed. */
-  stamp?: FileStamp;
-  kind: "article" | "draft" | "failed";
-  warnings: StoredProblem[];
-  problems?: StoredProblem[];
-  publishedMs?: number;
+/** What the folder-wide steps read of an article besides its order: its keyword tokens and its terms. */
+export interface Facets {
   /** The keyword tokens, joined by spaces (a token never holds one). */
-  tokens?: string;
-  /** The SHA-256 of the article's JSON (base64url). */
-  digest?: string;
-  terms?: Terms;
-  offset?: number;
-  length?: number;
+  tokens: string;
+  terms: Terms;
+}
+
+/**
+ * An article's facets as the cache and the worker threads carry them: JSON bytes, decoded
+ * only when the folder-wide steps must run again (a rebuild whose records' facets are
+ * those of the last build takes those steps' results as they were).
+ */
+export function encodeFacets({ tokens, terms: { category, provider, topics } }: Facets): Buffer {
+  const out = [tokens, category?.label ?? null, category?.slug ?? null, provider?.name ?? null, provider?.slug ?? null];
+  for (const { label, slug } of topics) out.push(label, slug);
+  return Buffer.from(JSON.stringify(out));
+}
+
+export function decodeFacets(bytes: Uint8Array): Facets {
+  const [tokens, categoryLabel, categorySlug, providerName, providerSlug, ...topics] = JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
+  ) as (string | null)[];
+  const terms: Terms = { topics: [] };
+  for (let i = 0; i < topics.length; i += 2)
+    terms.topics.push({ label: topics[i] as string, slug: topics[i + 1] as string });
+  if (categoryLabel != null) terms.category = { label: categoryLabel, slug: categorySlug as string };
+  if (providerName != null) terms.provider = { name: providerName, slug: providerSlug as string };
+  return { tokens: tokens as string, terms };
 }
 
 /** A record read from the cache or just compiled: what the folder-wide steps need of it. */
@@ -74,9 +89,8 @@ export type CachedRecord =
       /** The SHA-256 of `json` (base64url): the content version is a hash of these. */
       digest: string;
       publishedMs: number;
-      /** The keyword tokens, joined by spaces (a token never holds one): one string a record, not tens. */
-      tokens: string;
-      terms: Terms;
+      /** Its facets (encodeFacets). */
+      facets: Uint8Array;
     };
 
 /** The hash that finds a record's entry: of its bytes only (its name is the entry's key). */
@@ -102,7 +116,8 @@ function relativeImports(file: string, source: string): string[] {
 
 /**
  * The fingerprint of the compiler: every module reachable from src/content/compile.ts
- * (the schema, normaliser, Markdown settings, this cache's own layout), the installed
+ * (the schema, normaliser, Markdown settings, this cache's own layout) and from the
+ * folder-wide steps (src/content/incremental.ts: postings, term clashes), the installed
  * library versions (npm's record of node_modules, else the lock file) and Node's version
  * with its ICU and Unicode data (slugs and excerpts depend on them). Any change in any
  * of these invalidates every entry.
@@ -120,7 +135,7 @@ export function compilerFingerprint(root: string): string {
 
 /** The compiler's own modules (relative to `root`) with their sources, in the order found. */
 export const compilerSources = (root: string): Map<string, string> =>
-  sourceGraph(root, ["src/content/compile.ts", "src/content/compile-worker.ts"]);
+  sourceGraph(root, ["src/content/compile.ts", "src/content/compile-worker.ts", "src/content/incremental.ts"]);
 
 /** The project's modules reachable from `entries` (relative to `root`) with their sources. */
 export function sourceGraph(root: string, entries: readonly string[]): Map<string, string> {
@@ -148,8 +163,9 @@ const withFile = (file: string, problems: readonly StoredProblem[]): Problem[] =
 const withoutFile = (problems: readonly Problem[]): StoredProblem[] => problems.map(({ file: _, ...rest }) => rest);
 
 /**
- * The entries as stored: one array per field (JSON reads arrays of strings and numbers
- * several times faster than as many objects), the rare warnings and problems by index.
+ * A segment's entries as stored: one array per field (JSON reads arrays of strings and
+ * numbers several times faster than as many objects), the rare warnings and problems by
+ * index. An article's JSON and then its facets lie in the segment's blob.
  */
 interface Columns {
   names: string[];
@@ -161,36 +177,177 @@ interface Columns {
   warnings: [number, StoredProblem[]][];
   problems: [number, StoredProblem[]][];
   published: number[];
-  tokens: string[];
   digests: string[];
-  /** Category label and slug, provider name and slug (null when absent), then topics' labels and slugs. */
-  terms: (string | null)[][];
   offsets: number[];
   lengths: number[];
+  facetLengths: number[];
   /** Records gone since the segments before this one: their entries are dropped. */
   dropped: string[];
 }
 
 const KINDS = { a: "article", d: "draft", f: "failed" } as const;
 
-function encodeTerms({ category, provider, topics }: Terms): (string | null)[] {
-  const out = [category?.label ?? null, category?.slug ?? null, provider?.name ?? null, provider?.slug ?? null];
-  for (const { label, slug } of topics) out.push(label, slug);
-  return out;
+/** One record as a segment is written from: what was compiled, or an entry read from an older segment. */
+interface Entry {
+  name: string;
+  hash: string;
+  /** The file's stamp when its bytes were hashed. */
+  stamp?: FileStamp;
+  kind: "article" | "draft" | "failed";
+  warnings: StoredProblem[];
+  problems?: StoredProblem[];
+  publishedMs?: number;
+  digest?: string;
+  json?: Uint8Array;
+  facets?: Uint8Array;
 }
 
-function decodeTerms(encoded: readonly (string | null)[]): Terms {
-  const [categoryLabel, categorySlug, providerName, providerSlug] = encoded;
-  const topics: Terms["topics"] = [];
-  for (let i = 4; i < encoded.length; i += 2)
-    topics.push({ label: encoded[i] as string, slug: encoded[i + 1] as string });
-  const terms: Terms = { topics };
-  if (categoryLabel !== null) terms.category = { label: categoryLabel as string, slug: categorySlug as string };
-  if (providerName !== null) terms.provider = { name: providerName as string, slug: providerSlug as string };
-  return terms;
+/** The columns are whole and every entry's bytes lie in the blob; anything else is not trusted. */
+function wellFormed(value: unknown, blobLength: number): value is Columns {
+  const columns = value as Columns;
+  if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return false;
+  const count = columns.names.length;
+  const lists = [columns.hashes, columns.published, columns.digests, columns.offsets, columns.lengths];
+  if (![...lists, columns.facetLengths].every((list) => Array.isArray(list) && list.length === count)) return false;
+  if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return false;
+  if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return false;
+  if (!Array.isArray(columns.warnings) || !Array.isArray(columns.problems)) return false;
+  if (!Array.isArray(columns.dropped) || columns.dropped.some((name) => typeof name !== "string")) return false;
+  for (let i = 0; i < count; i++) {
+    if (!((columns.kinds[i] as string) in KINDS)) return false;
+    const end = (columns.offsets[i] as number) + (columns.lengths[i] as number) + (columns.facetLengths[i] as number);
+    if (!(end <= blobLength)) return false;
+  }
+  return true;
 }
 
-function toColumns(entries: Iterable<StoredEntry>, dropped: string[]): Columns {
+/**
+ * One segment as read: its columns, its blob, and when it was written. Entries are read
+ * from the columns when a build asks for them, not turned into objects at once: a rebuild
+ * touches every record, and the objects were most of its time and its garbage.
+ */
+class Segment {
+  private readonly warnings: Map<number, StoredProblem[]>;
+  private readonly problems: Map<number, StoredProblem[]>;
+
+  constructor(
+    readonly columns: Columns,
+    private readonly blob: Uint8Array,
+    readonly writtenAt: number,
+  ) {
+    this.warnings = new Map(columns.warnings);
+    this.problems = new Map(columns.problems);
+  }
+
+  hash(i: number): string {
+    return this.columns.hashes[i] as string;
+  }
+
+  /** Whether entry i was stamped with these stats, longer than RACY_MS before it was written. */
+  stampedAs(i: number, stats: Stats): boolean {
+    const stamps = this.columns.stamps;
+    const at = 5 * i;
+    return (
+      stamps[at] !== -1 &&
+      (stamps[at + 2] as number) < this.writtenAt - RACY_MS &&
+      stamps[at] === stats.size &&
+      stamps[at + 1] === stats.mtimeMs &&
+      stamps[at + 2] === stats.ctimeMs &&
+      stamps[at + 3] === stats.ino &&
+      stamps[at + 4] === stats.dev
+    );
+  }
+
+  stamp(i: number): FileStamp | undefined {
+    const stamps = this.columns.stamps;
+    return stamps[5 * i] === -1 ? undefined : (stamps.slice(5 * i, 5 * i + 5) as FileStamp);
+  }
+
+  /** Entry i as the build reads it, its problems named after `file`. */
+  record(i: number, file: string): CachedRecord {
+    const { kinds, offsets, lengths, facetLengths } = this.columns;
+    const kind = KINDS[kinds[i] as keyof typeof KINDS];
+    const stored = this.warnings.get(i);
+    const warnings = stored ? withFile(file, stored) : [];
+    if (kind === "failed") return { kind, problems: withFile(file, this.problems.get(i) ?? []), warnings };
+    if (kind === "draft") return { kind, warnings };
+    const offset = offsets[i] as number;
+    const end = offset + (lengths[i] as number);
+    return {
+      kind,
+      warnings,
+      json: this.blob.subarray(offset, end),
+      digest: this.columns.digests[i] as string,
+      publishedMs: this.columns.published[i] as number,
+      facets: this.blob.subarray(end, end + (facetLengths[i] as number)),
+    };
+  }
+
+  /** Entry i as a segment is written from. */
+  entry(i: number, stamp: FileStamp | undefined): Entry {
+    const { names, kinds, published, digests, offsets, lengths, facetLengths } = this.columns;
+    const kind = KINDS[kinds[i] as keyof typeof KINDS];
+    const entry: Entry = {
+      name: names[i] as string,
+      hash: this.hash(i),
+      stamp,
+      kind,
+      warnings: this.warnings.get(i) ?? [],
+    };
+    if (kind === "failed") entry.problems = this.problems.get(i) ?? [];
+    if (kind === "article") {
+      const offset = offsets[i] as number;
+      const end = offset + (lengths[i] as number);
+      entry.publishedMs = published[i];
+      entry.digest = digests[i];
+      entry.json = this.blob.subarray(offset, end);
+      entry.facets = this.blob.subarray(end, end + (facetLengths[i] as number));
+    }
+    return entry;
+  }
+}
+
+/** An entry kept for the next segment: as read (with a new stamp, if the file was restamped), or just compiled. */
+type Kept = { segment: Segment; i: number; stamp?: FileStamp } | { entry: Entry };
+
+/** Dead entries a file may hold before it is rewritten whole: as many as live ones, and some. */
+const DEAD_ALLOWED = (live: number) => Math.max(64, live);
+
+/** Entries compiled by a build before it appends them as a segment (the worker threads' results come in as they are done). */
+const SEGMENT_ENTRIES = 2_000;
+
+/** zlib.crc32, which Node's types declare whatever the version. */
+const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/**
+ * The checksum of a cache file's payload, named by its algorithm: CRC-32 where Node has it
+ * (20.15 and later), else SHA-256. A checksum finds damage (a cut, a flipped bit, another
+ * program's bytes), not forgery: whoever can write the cache folder can write the sources.
+ * CRC-32 reads the 20 MB cache of 10,000 records in 4 ms, SHA-256 in 15 (a third of a
+ * one-edit rebuild's reading).
+ */
+function checksum(parts: readonly Uint8Array[], algorithm = crc32 ? "crc32" : "sha256"): string {
+  if (algorithm === "crc32" && crc32) {
+    let crc = 0;
+    for (const part of parts) crc = crc32(part, crc);
+    return `crc32:${crc.toString(16).padStart(8, "0")}`;
+  }
+  const sha256 = createHash("sha256");
+  for (const part of parts) sha256.update(part);
+  return `sha256:${sha256.digest("hex")}`;
+}
+
+/** A header line and its payload, with the payload's length and checksum: how both cache files are written. */
+function framed(header: Record<string, unknown>, parts: Uint8Array[]): Uint8Array[] {
+  const line = JSON.stringify({ ...header, bytes: partsLength(parts), checksum: checksum(parts) });
+  return [Buffer.from(`${line}\n`), ...parts];
+}
+
+/** The file beside a cache file that keeps the folder-wide steps' results. */
+const stepsFileOf = (file: string) => file.replace(/\.bin$/, ".steps");
+
+/** One segment's bytes: its header line, its entries' columns, their JSON and facets. */
+function segment(entries: readonly Entry[], dropped: string[], dir: string, compiler: string): Uint8Array[] {
   const columns: Columns = {
     names: [],
     hashes: [],
@@ -199,15 +356,15 @@ function toColumns(entries: Iterable<StoredEntry>, dropped: string[]): Columns {
     warnings: [],
     problems: [],
     published: [],
-    tokens: [],
     digests: [],
-    terms: [],
     offsets: [],
     lengths: [],
+    facetLengths: [],
     dropped,
   };
-  let i = 0;
-  for (const entry of entries) {
+  const blob: Uint8Array[] = [];
+  let offset = 0;
+  entries.forEach((entry, i) => {
     columns.names.push(entry.name);
     columns.hashes.push(entry.hash);
     columns.stamps.push(...(entry.stamp ?? [-1, 0, 0, 0, 0]));
@@ -215,126 +372,43 @@ function toColumns(entries: Iterable<StoredEntry>, dropped: string[]): Columns {
     if (entry.warnings.length > 0) columns.warnings.push([i, entry.warnings]);
     if (entry.problems) columns.problems.push([i, entry.problems]);
     columns.published.push(entry.publishedMs ?? 0);
-    columns.tokens.push(entry.tokens ?? "");
     columns.digests.push(entry.digest ?? "");
-    columns.terms.push(entry.terms ? encodeTerms(entry.terms) : []);
-    columns.offsets.push(entry.offset ?? 0);
-    columns.lengths.push(entry.length ?? 0);
-    i++;
-  }
-  return columns;
-}
-
-/** JSON.stringify(columns) as bytes, a column at a time: no one string of every entry. */
-function columnsJson(columns: Columns): Buffer[] {
-  const parts = Object.entries(columns).map(([name, column], i) =>
+    columns.offsets.push(offset);
+    columns.lengths.push(entry.json?.length ?? 0);
+    columns.facetLengths.push(entry.facets?.length ?? 0);
+    for (const bytes of [entry.json, entry.facets]) {
+      if (!bytes) continue;
+      blob.push(bytes);
+      offset += bytes.length;
+    }
+  });
+  // JSON.stringify(columns), a column at a time: no one string of every entry.
+  const parts: Uint8Array[] = Object.entries(columns).map(([name, column], i) =>
     Buffer.from(`${i === 0 ? "{" : ","}${JSON.stringify(name)}:${JSON.stringify(column)}`),
   );
-  parts.push(Buffer.from("}"));
-  return parts;
+  parts.push(Buffer.from("}\n"), ...blob);
+  return framed({ format: FORMAT, writtenAt: Date.now(), dir, compiler }, parts);
 }
 
-/** The entries of columns that hold them all, or undefined when they do not. */
-function fromColumns(value: unknown, blobLength: number): { entries: StoredEntry[]; dropped: string[] } | undefined {
-  const columns = value as Columns;
-  if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return undefined;
-  const count = columns.names.length;
-  const lists = [
-    columns.hashes,
-    columns.published,
-    columns.tokens,
-    columns.digests,
-    columns.terms,
-    columns.offsets,
-    columns.lengths,
-  ];
-  if (lists.some((list) => !Array.isArray(list) || list.length !== count)) return undefined;
-  if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return undefined;
-  if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return undefined;
-  if (!Array.isArray(columns.warnings) || !Array.isArray(columns.problems)) return undefined;
-  if (!Array.isArray(columns.dropped) || columns.dropped.some((name) => typeof name !== "string")) return undefined;
-  const warnings = new Map(columns.warnings);
-  const problems = new Map(columns.problems);
-  const entries: StoredEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const kind = KINDS[columns.kinds[i] as keyof typeof KINDS];
-    const offset = columns.offsets[i] as number;
-    const length = columns.lengths[i] as number;
-    if (!kind || offset + length > blobLength) return undefined;
-    const stamp = columns.stamps.slice(5 * i, 5 * i + 5) as FileStamp;
-    const entry: StoredEntry = {
-      name: columns.names[i] as string,
-      hash: columns.hashes[i] as string,
-      stamp: stamp[0] === -1 ? undefined : stamp,
-      kind,
-      warnings: warnings.get(i) ?? [],
-    };
-    if (kind === "failed") entry.problems = problems.get(i) ?? [];
-    if (kind === "article") {
-      entry.publishedMs = columns.published[i];
-      entry.tokens = columns.tokens[i];
-      entry.digest = columns.digests[i];
-      entry.terms = decodeTerms(columns.terms[i] as (string | null)[]);
-      entry.offset = offset;
-      entry.length = length;
-    }
-    entries.push(entry);
-  }
-  return { entries, dropped: columns.dropped };
-}
-
-/** An entry as read: with the blob of its segment, and when that segment was written. */
-type ReadEntry = StoredEntry & { blob: Uint8Array; writtenAt: number };
-
-/** Dead entries a file may hold before it is rewritten whole: as many as live ones, and some. */
-const DEAD_ALLOWED = (live: number) => Math.max(64, live);
-
-/** Entries compiled by a build before it appends them as a segment (the worker threads' results come in as they are done). */
-const SEGMENT_ENTRIES = 2_000;
-
-/** One segment's bytes: its header line, its entries' columns, their JSON. */
-function segment(
-  entries: readonly { entry: StoredEntry; json?: Uint8Array }[],
-  dropped: string[],
-  dir: string,
-  compiler: string,
-): Uint8Array[] {
-  const meta: StoredEntry[] = [];
-  const blob: Uint8Array[] = [];
-  let offset = 0;
-  for (const { entry, json } of entries) {
-    const stored = { ...entry };
-    if (json) {
-      stored.offset = offset;
-      stored.length = json.length;
-      blob.push(json);
-      offset += json.length;
-    }
-    meta.push(stored);
-  }
-  const parts = [...columnsJson(toColumns(meta, dropped)), Buffer.from("\n"), ...blob];
-  const checksum = createHash("sha256");
-  for (const part of parts) checksum.update(part);
-  const header = JSON.stringify({
-    format: FORMAT,
-    writtenAt: Date.now(),
-    dir,
-    compiler,
-    bytes: partsLength(parts),
-    sha256: checksum.digest("hex"),
-  });
-  return [Buffer.from(`${header}\n`), ...parts];
+/** What the folder-wide steps made of a build's records, kept for a rebuild whose records give them the same input. */
+export interface FolderSteps {
+  /** The term clashes (termClashes). */
+  clashes: Problem[];
+  /** The JSON of the keyword postings, in pieces. */
+  postings: Uint8Array[];
 }
 
 export class RecordCache {
+  /** The entries read: each record's latest, by file name. */
+  private readonly entries = new Map<string, { segment: Segment; i: number }>();
   /** The folder's records as this build found them: each taken or put. */
-  private readonly next = new Map<string, { entry: StoredEntry; json?: Uint8Array }>();
+  private readonly next = new Map<string, Kept>();
   /** Records compiled or restamped since the last segment was written. */
   private pending: string[] = [];
   /** Entries the file holds, superseded and dropped ones included. */
-  private held: number;
+  private held = 0;
   /** Whether segments may be appended: the file was read and trusted, or this build began it. */
-  private appendable: boolean;
+  private appendable = false;
   /** Whether this build has written to the file (its segments as the workers compiled). */
   private wrote = false;
 
@@ -343,12 +417,7 @@ export class RecordCache {
     /** The content folder, named in the header so that a cache outliving it can be removed. */
     private readonly dir: string,
     private readonly compiler: string,
-    private readonly entries: ReadonlyMap<string, ReadEntry>,
-    held: number,
-  ) {
-    this.held = held;
-    this.appendable = entries.size > 0 || held > 0;
-  }
+  ) {}
 
   /** Nothing was read: every record is compiled. */
   get empty(): boolean {
@@ -366,101 +435,80 @@ export class RecordCache {
     return path.join(folder, `records-${key}.bin`);
   }
 
+  private get stepsFile(): string {
+    return stepsFileOf(this.file);
+  }
+
   /** Reads the cache of `dir`; one that cannot be trusted is ignored (and named) rather than used. */
   static open(folder: string, dir: string, compiler: string): OpenedCache {
     const file = RecordCache.fileFor(folder, dir);
-    const empty = (ignored?: string): OpenedCache => ({
-      cache: new RecordCache(file, path.resolve(dir), compiler, new Map(), 0),
-      ignored,
-    });
+    const cache = new RecordCache(file, path.resolve(dir), compiler);
     let bytes: Buffer;
     try {
       bytes = readFileSync(file);
     } catch {
-      return empty();
+      return { cache };
     }
+    const ignored = cache.read(bytes);
+    if (ignored === undefined) return { cache };
+    return { cache: new RecordCache(file, path.resolve(dir), compiler), ignored };
+  }
+
+  /** Takes in the segments of `bytes`; a string says why they cannot be trusted. */
+  private read(bytes: Buffer): string | undefined {
     try {
-      if (bytes.length === 0) return empty("it has no header");
-      const entries = new Map<string, ReadEntry>();
-      let held = 0;
-      for (let position = 0; position < bytes.length; ) {
-        const headerEnd = bytes.indexOf(10, position);
-        if (headerEnd < 0) return empty(position === 0 ? "it has no header" : "it is truncated or padded");
-        const header = JSON.parse(bytes.subarray(position, headerEnd).toString("utf8")) as Record<string, unknown>;
-        if (header.format !== FORMAT) return empty("it was written in another format");
-        if (header.compiler !== compiler) return empty("the compiler changed since it was written");
-        const end = headerEnd + 1 + (header.bytes as number);
-        if (typeof header.bytes !== "number" || end > bytes.length) return empty("it is truncated or padded");
-        const payload = bytes.subarray(headerEnd + 1, end);
-        if (hash("sha256", payload, "hex") !== header.sha256) return empty("its checksum does not match");
-        const metaEnd = payload.indexOf(10);
-        const blob = payload.subarray(metaEnd + 1);
-        const meta = fromColumns(JSON.parse(payload.subarray(0, metaEnd).toString("utf8")), blob.length);
-        if (!meta) return empty("its entries are malformed");
-        const writtenAt = typeof header.writtenAt === "number" ? header.writtenAt : 0;
-        for (const name of meta.dropped) entries.delete(name);
-        for (const entry of meta.entries as ReadEntry[]) {
-          entry.blob = blob;
-          entry.writtenAt = writtenAt;
-          entries.set(entry.name, entry);
-        }
-        held += meta.entries.length;
-        position = end;
+      if (bytes.length === 0) return "it has no header";
+      let position = 0;
+      while (position < bytes.length) {
+        const frame = unframe(bytes, position, this.compiler);
+        if (typeof frame === "string")
+          return position > 0 && frame === "it has no header" ? "it is truncated or padded" : frame;
+        const metaEnd = frame.payload.indexOf(10);
+        if (metaEnd < 0) return "its entries are malformed";
+        const blob = frame.payload.subarray(metaEnd + 1);
+        const columns: unknown = JSON.parse(frame.payload.subarray(0, metaEnd).toString("utf8"));
+        if (!wellFormed(columns, blob.length)) return "its entries are malformed";
+        const segment = new Segment(
+          columns,
+          blob,
+          typeof frame.header.writtenAt === "number" ? frame.header.writtenAt : 0,
+        );
+        for (const name of columns.dropped) this.entries.delete(name);
+        columns.names.forEach((name, i) => {
+          this.entries.set(name, { segment, i });
+        });
+        this.held += columns.names.length;
+        position = frame.end;
       }
-      return { cache: new RecordCache(file, path.resolve(dir), compiler, entries, held) };
+      this.appendable = true;
+      return undefined;
     } catch (error) {
-      return empty(`it cannot be read (${error instanceof Error ? error.message : String(error)})`);
+      return `it cannot be read (${error instanceof Error ? error.message : String(error)})`;
     }
   }
 
   /**
-   * The cached record `name`, when the file's stamp is the one its bytes had when hashed
+   * The cached record `name`, when the file's stats are those its bytes had when hashed
    * (and that stamp is not racy): its bytes need not be read. Anything else reads them.
    */
-  takeUnchanged(name: string, file: string, stamp: FileStamp): CachedRecord | undefined {
-    const entry = this.entries.get(name);
-    const known = entry?.stamp;
-    if (!entry || !known || known[2] >= entry.writtenAt - RACY_MS) return undefined;
-    if (!known.every((value, i) => value === stamp[i])) return undefined;
-    return this.use(entry, file, known);
+  takeUnchanged(name: string, file: string, stats: Stats): CachedRecord | undefined {
+    const found = this.entries.get(name);
+    if (!found?.segment.stampedAs(found.i, stats)) return undefined;
+    this.next.set(name, found);
+    return found.segment.record(found.i, file);
   }
 
   /** The cached record `name` compiled from bytes with `hash`, kept for the next cache; undefined when absent or stale. */
   take(name: string, file: string, hash: string, stamp?: FileStamp): CachedRecord | undefined {
-    const entry = this.entries.get(name);
-    if (!entry || entry.hash !== hash) return undefined;
-    const record = this.use(entry, file, stamp);
+    const found = this.entries.get(name);
+    if (!found || found.segment.hash(found.i) !== hash) return undefined;
+    const known = found.segment.stamp(found.i);
     // A new stamp is kept, so that the next build need not read the file.
-    if (stamp?.some((value, i) => value !== entry.stamp?.[i])) this.pending.push(name);
-    return record;
-  }
-
-  private use(stored: ReadEntry, file: string, stamp: FileStamp | undefined): CachedRecord {
-    // The entry as the next segment would write it (toColumns reads only its own fields).
-    const entry: StoredEntry = { ...stored, stamp };
-    const { blob } = stored;
-    const { name } = entry;
-    const warnings = withFile(file, entry.warnings);
-    if (entry.kind === "failed") {
-      this.next.set(name, { entry });
-      return { kind: "failed", problems: withFile(file, entry.problems ?? []), warnings };
-    }
-    if (entry.kind === "draft") {
-      this.next.set(name, { entry });
-      return { kind: "draft", warnings };
-    }
-    const offset = entry.offset as number;
-    const json = blob.subarray(offset, offset + (entry.length as number));
-    this.next.set(name, { entry, json });
-    return {
-      kind: "article",
-      warnings,
-      json,
-      publishedMs: entry.publishedMs as number,
-      tokens: entry.tokens as string,
-      digest: entry.digest as string,
-      terms: entry.terms as Terms,
-    };
+    if (stamp?.some((value, i) => value !== known?.[i])) {
+      this.next.set(name, { ...found, stamp });
+      this.pending.push(name);
+    } else this.next.set(name, found);
+    return found.segment.record(found.i, file);
   }
 
   /**
@@ -477,18 +525,23 @@ export class RecordCache {
       const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
       // One copy of the JSON: the caller's record now holds the bytes the cache writes.
       record.json = json;
-      const { publishedMs, terms, digest } = record;
+      const { publishedMs, digest, facets } = record;
       this.next.set(name, {
-        entry: { name, hash, stamp, kind: "article", warnings, publishedMs, tokens: record.tokens, digest, terms },
-        json,
+        entry: { name, hash, stamp, kind: "article", warnings, publishedMs, digest, json, facets },
       });
     }
     if (this.pending.length >= SEGMENT_ENTRIES) this.append([]);
   }
 
+  /** The entry a kept record writes. */
+  private static written(kept: Kept): Entry {
+    if ("entry" in kept) return kept.entry;
+    return kept.segment.entry(kept.i, "stamp" in kept ? kept.stamp : kept.segment.stamp(kept.i));
+  }
+
   /** Appends a segment of the pending entries and `dropped` names; the first of a new file replaces what was there. */
   private append(dropped: string[]): void {
-    const entries = this.pending.map((name) => this.next.get(name) as { entry: StoredEntry; json?: Uint8Array });
+    const entries = this.pending.map((name) => RecordCache.written(this.next.get(name) as Kept));
     const parts = segment(entries, dropped, this.dir, this.compiler);
     mkdirSync(path.dirname(this.file), { recursive: true });
     if (this.appendable) appendParts(this.file, parts);
@@ -516,13 +569,64 @@ export class RecordCache {
       this.append(dropped);
     } else {
       await mkdir(path.dirname(this.file), { recursive: true });
-      writeAtomically(this.file, segment([...this.next.values()], [], this.dir, this.compiler));
+      const entries = [...this.next.values()].map(RecordCache.written);
+      writeAtomically(this.file, segment(entries, [], this.dir, this.compiler));
       this.held = this.next.size;
       this.appendable = true;
       this.pending = [];
     }
     pruneStale(path.dirname(this.file), this.file);
   }
+
+  /** The folder-wide steps' results kept under `key` (a hash of everything they read), if those are the ones kept. */
+  steps(key: string): FolderSteps | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.stepsFile);
+    } catch {
+      return undefined;
+    }
+    try {
+      const frame = unframe(bytes, 0, this.compiler);
+      if (typeof frame === "string" || frame.header.key !== key || frame.end !== bytes.length) return undefined;
+      const lineEnd = frame.payload.indexOf(10);
+      if (lineEnd < 0) return undefined;
+      const clashes: unknown = JSON.parse(frame.payload.subarray(0, lineEnd).toString("utf8"));
+      if (!Array.isArray(clashes)) return undefined;
+      return { clashes: clashes as Problem[], postings: [frame.payload.subarray(lineEnd + 1)] };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps the folder-wide steps' results under `key`, for the next build. */
+  keepSteps(key: string, { clashes, postings }: FolderSteps): void {
+    const parts = [Buffer.from(`${JSON.stringify(clashes)}\n`), ...postings];
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeAtomically(this.stepsFile, framed({ format: FORMAT, dir: this.dir, compiler: this.compiler, key }, parts));
+  }
+}
+
+/**
+ * The frame (header line and checksummed payload) at `position` of a cache file, or why it
+ * cannot be trusted.
+ */
+function unframe(
+  bytes: Buffer,
+  position: number,
+  compiler: string,
+): { header: Record<string, unknown>; payload: Buffer; end: number } | string {
+  const headerEnd = bytes.indexOf(10, position);
+  if (headerEnd < 0) return "it has no header";
+  const header = JSON.parse(bytes.subarray(position, headerEnd).toString("utf8")) as Record<string, unknown>;
+  if (header.format !== FORMAT) return "it was written in another format";
+  if (header.compiler !== compiler) return "the compiler changed since it was written";
+  const end = headerEnd + 1 + (header.bytes as number);
+  if (typeof header.bytes !== "number" || end > bytes.length) return "it is truncated or padded";
+  const payload = bytes.subarray(headerEnd + 1, end);
+  const [algorithm] = String(header.checksum).split(":");
+  if (checksum([payload], algorithm) !== header.checksum) return "its checksum does not match";
+  return { header, payload, end };
 }
 
 /** The header of another cache file, from its first bytes (without reading the rest). */
@@ -549,7 +653,7 @@ function pruneStale(folder: string, keep: string): void {
   const now = Date.now();
   for (const name of readdirSync(folder)) {
     const file = path.join(folder, name);
-    if (file === keep || !/^records-[0-9a-f]{16}\.bin$/.test(name)) continue;
+    if (file === keep || file === stepsFileOf(keep) || !/^records-[0-9a-f]{16}\.(bin|steps)$/.test(name)) continue;
     try {
       const dir = headerOf(file)?.dir;
       if ((typeof dir === "string" && !existsSync(dir)) || now - statSync(file).mtimeMs > KEEP_MS) {

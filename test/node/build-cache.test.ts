@@ -47,13 +47,13 @@ async function compiled(options: CompileOptions = {}) {
     counts: { cached: result.cached, compiled: result.compiled },
     notes,
     output: {
-      articles: result.articles.map(({ id, file, publishedMs, json, tokens }) => ({
+      articles: result.articles.map(({ id, file, publishedMs, json }) => ({
         id,
         file,
         publishedMs,
         json: typeof json === "string" ? json : Buffer.from(json).toString("utf8"),
-        tokens,
       })),
+      postings: Buffer.concat(result.postings()).toString("utf8"),
       version: result.version,
       problems: result.problems.map(formatProblem),
       warnings: result.warnings.map(formatProblem),
@@ -175,6 +175,66 @@ describe("the record cache", () => {
       'content/g-clash.md: topics[0]: "Climate change" has the slug climate-change, like the topic "Climate Change" in content/a-plain.md (topics[0]): write one label the same way everywhere, or make the two differ in letters or digits',
     );
     expect(clash.output).toEqual(await uncached());
+  });
+
+  it("keeps the folder-wide steps for a rebuild with the same input, and redoes them when it changes", async () => {
+    const steps = RecordCache.fileFor(cacheFolder, content).replace(/\.bin$/, ".steps");
+    await cached();
+    const kept = await readFile(steps);
+    const keptAs = (await stat(steps)).ino;
+    // A body edit that leaves every record's date, terms and words as they were: kept.
+    await writeFile(
+      path.join(content, "b-body.md"),
+      record("With a body", "", "Some *Markdown* with [a link](https://example.com/x).\n\n- two\n- one\n"),
+    );
+    const same = await cached();
+    expect(same.counts).toEqual({ cached: 5, compiled: 1 });
+    expect(same.output).toEqual(await uncached());
+    // Not written again: the same file (a write replaces it by a rename).
+    expect((await stat(steps)).ino).toBe(keptAs);
+    // A new word in a title: the postings are made again, and kept in place of the old ones.
+    await writeFile(
+      path.join(content, "a-plain.md"),
+      RECORDS["a-plain.md"]?.replace("A plain record", "A plain zebra") as string,
+    );
+    const retitled = await cached();
+    expect(retitled.output).toEqual(await uncached());
+    expect(retitled.output.postings).toContain("zebra");
+    expect((await readFile(steps)).equals(kept)).toBe(false);
+    // A clash that goes away goes from the problems too.
+    await writeFile(path.join(content, "g-clash.md"), record("Clash", "topics:\n  - Climate change\n"));
+    expect((await cached()).output.problems).toHaveLength(2);
+    await rm(path.join(content, "g-clash.md"));
+    const gone = await cached();
+    expect(gone.output.problems).toEqual(["content/e-fails.md:2: publishedDateTime: is required"]);
+    expect(gone.output).toEqual(await uncached());
+  });
+
+  it.each([
+    ["damaged", (bytes: Buffer) => Buffer.concat([bytes.subarray(0, -3), Buffer.from("[]]")])],
+    ["cut short", (bytes: Buffer) => bytes.subarray(0, bytes.length - 20)],
+    ["emptied", () => Buffer.alloc(0)],
+  ])("ignores a steps file %s, and writes it again", async (_, damage) => {
+    const steps = RecordCache.fileFor(cacheFolder, content).replace(/\.bin$/, ".steps");
+    await cached();
+    const good = await readFile(steps);
+    await writeFile(steps, damage(good));
+    const output = (await cached()).output;
+    expect(output).toEqual(await uncached());
+    expect((await readFile(steps)).subarray(good.indexOf(10))).toEqual(good.subarray(good.indexOf(10)));
+  });
+
+  it("does not take another folder's steps, even whole and in the same format", async () => {
+    const steps = RecordCache.fileFor(cacheFolder, content).replace(/\.bin$/, ".steps");
+    await cached();
+    // The same folder's steps from before a record was added: whole, but for other input.
+    const before = await readFile(steps);
+    await writeFile(path.join(content, "g-new.md"), record("Another zebra", "topics:\n  - Zebras\n"));
+    await cached();
+    await writeFile(steps, before);
+    const output = (await cached()).output;
+    expect(output).toEqual(await uncached());
+    expect(output.postings).toContain("zebra");
   });
 
   it("is invalidated entirely by a change in the compiler (here its schema)", async () => {
