@@ -3,12 +3,13 @@
 // Never fails on a target.
 import { type SpawnOptions, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
+import { copyIndexFiles, indexBytes } from "../src/content/index-files.js";
 import { type CorpusRow, generatedCorpus } from "./bench/corpus.js";
 import { D1_PATHS, type D1Cell, d1Section, measureD1, measureTerms } from "./bench/d1.js";
 import { measureEmbed } from "./bench/embed.js";
@@ -154,7 +155,7 @@ async function buildIndex(corpus: CorpusRow): Promise<BuildRow> {
     wallMs: ran.ms,
     scriptMs: Number(built?.[2]),
     peakRssBytes: maxRssKiB * 1024,
-    indexBytes: (await stat(indexFile)).size,
+    indexBytes: indexBytes(indexFile),
     indexFile,
   };
 }
@@ -193,7 +194,7 @@ async function stageWorker(indexFile: string): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await cp(path.join(ROOT, "src"), path.join(dir, "src"), { recursive: true });
   await cp(GENERATED, path.join(dir, ".generated"), { recursive: true });
-  await copyFile(indexFile, path.join(dir, ".generated", "content-index.js"));
+  copyIndexFiles(indexFile, path.join(dir, ".generated", "content-index.js"));
   // The index is given; wrangler must not rebuild it from content/.
   const toml = await readFile(path.join(ROOT, "wrangler.toml"), "utf8");
   await writeFile(path.join(dir, "wrangler.toml"), toml.replace(/^\[build\][\s\S]*?(?=^\[)/m, ""));

@@ -9,6 +9,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { readIndexFiles } from "../../src/content/index-files.js";
 import { RecordCache } from "../../src/content/record-cache.js";
 import { type CorpusRow, generatedCorpus } from "./corpus.js";
 import { hugoCommand, writeHugoSite } from "./hugo-site.js";
@@ -92,7 +94,10 @@ const build = (corpus: CorpusRow) =>
 
 /** A full build: the corpus's cache file removed first (the launcher's bundle stays). */
 async function fullBuild(corpus: CorpusRow): Promise<Run> {
-  await rm(RecordCache.fileFor(CACHE, corpus.dir), { force: true });
+  const cacheFile = RecordCache.fileFor(CACHE, corpus.dir);
+  // The folder-wide steps' file too: a full build makes them from every record.
+  await rm(cacheFile, { force: true });
+  await rm(cacheFile.replace(/\.bin$/, ".steps"), { force: true });
   return build(corpus);
 }
 
@@ -125,11 +130,19 @@ const hugoInstalled = () => {
   }
 };
 
-/** Edits record `i` of the corpus (a sentence appended to its body); returns its original bytes. */
+/**
+ * Edits one record of the corpus, a different one each round, and returns its original
+ * bytes: odd rounds append a sentence to its body, even rounds put a new word in its title
+ * (which changes its keyword tokens, so the postings must follow).
+ */
 async function editOne(corpus: CorpusRow, names: string[], round: number): Promise<[string, Buffer]> {
   const file = path.join(corpus.dir, names[(round * 7919) % names.length] as string);
   const original = await readFile(file);
-  await writeFile(file, Buffer.concat([original, Buffer.from(`\nEdited for the build bench, round ${round}.\n`)]));
+  const edited =
+    round % 2 === 1
+      ? Buffer.concat([original, Buffer.from(`\nEdited for the build bench, round ${round}.\n`)])
+      : Buffer.from(original.toString("utf8").replace(/^title: "/m, `title: "Benchround${round} `));
+  await writeFile(file, edited);
   return [file, original];
 }
 
@@ -150,12 +163,12 @@ async function measure(corpus: CorpusRow, hugoSite: string | undefined): Promise
   }
   figures.push(full);
   if (hugoSite) figures.push(hugo);
-  const reference = await readFile(indexFile(corpus.n));
+  const reference = readIndexFiles(indexFile(corpus.n));
 
   const unchanged: Figure = { what: "rebuild, nothing changed", n: corpus.n, runs: [] };
   await build(corpus);
   for (let round = 1; round <= runs; round++) unchanged.runs.push(await build(corpus));
-  if (!(await readFile(indexFile(corpus.n))).equals(reference)) {
+  if (!isDeepStrictEqual(readIndexFiles(indexFile(corpus.n)), reference)) {
     throw new Error(`N=${corpus.n}: the cached build's index differs from the full build's`);
   }
   figures.push(unchanged);
@@ -230,9 +243,9 @@ async function main() {
     }),
   );
   const method = [
-    `Records: \`npm run corpus -- --count N --seed ${SEED}\`. Ours: \`node scripts/launch.mjs build\` (what \`npm run build\` runs, without npm's own start-up), wall time and peak RSS of the whole process (worker threads included) by GNU time; "full build" removes the corpus's cache file first, the launcher's bundle stays built.`,
+    `Records: \`npm run corpus -- --count N --seed ${SEED}\`. Ours: \`node scripts/launch.mjs build\` (what \`npm run build\` runs, without npm's own start-up), wall time and peak RSS of the whole process (worker threads included) by GNU time; "full build" removes the corpus's cache and steps files first, the launcher's bundle stays built.`,
     `Hugo: ${hugoCommand("SITE")[0]} ${hugoCommand("SITE")[1].join(" ")} on a site written by scripts/bench/hugo-site.ts (the same files as its content, one RSS feed of every page). Each figure's runs interleave ours and Hugo's, after one unmeasured round of each.`,
-    "One edit: a sentence appended to one record's body (a different record each run, restored afterwards). Every cached build's index is checked byte for byte against the full build's.",
+    "One edit: a sentence appended to one record's body (odd runs) or a new word put in its title (even runs), a different record each run, restored afterwards. Every cached build's index is checked byte for byte against the full build's.",
   ];
   const body = [
     machineLine(loadSampler),

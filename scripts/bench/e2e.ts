@@ -9,6 +9,7 @@ import { type SpawnOptions, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { copyIndexFiles } from "../../src/content/index-files.js";
 import { LoadSampler, machineLine, markdownTable, writeSection } from "./report.js";
 import { ROOT, workerCompatibility, workerVars } from "./runtime.js";
 import { type Served, serveWorkerd } from "./workerd.js";
@@ -78,7 +79,7 @@ async function bundle(work: string): Promise<string> {
   const stage = path.join(work, "worker");
   await cp(path.join(ROOT, "src"), path.join(stage, "src"), { recursive: true });
   await cp(path.join(ROOT, ".generated"), path.join(stage, ".generated"), { recursive: true });
-  await cp(index, path.join(stage, ".generated", "content-index.js"));
+  copyIndexFiles(index, path.join(stage, ".generated", "content-index.js"));
   const toml = await readFile(path.join(ROOT, "wrangler.toml"), "utf8");
   // The index is given; wrangler must not rebuild it from content/.
   await writeFile(path.join(stage, "wrangler.toml"), toml.replace(/^\[build\][\s\S]*?(?=^\[)/m, ""));

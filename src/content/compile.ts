@@ -11,7 +11,7 @@ import { lineOf, parseYaml, splitRecord, yamlWithLines } from "./frontmatter.js"
 import type { CompiledFile, CompileJob } from "./incremental.js";
 import { normalise } from "./normalise.js";
 import type { Problem, Warn } from "./problems.js";
-import { type CachedRecord, contentHash, encodeFacets, stampOf } from "./record-cache.js";
+import { type CachedRecord, contentHash, encodeFacets, facetsDigest, stampOf } from "./record-cache.js";
 import { ArticleRecord, LIMITS } from "./schema.js";
 import { searchableText, textTokens } from "./tokens.js";
 
@@ -168,16 +168,18 @@ export function compileRecord(file: string, id: string, bytes: Uint8Array): Cach
   if (!article) return { kind: "draft", warnings };
   const { topics, category, provider } = article;
   const json = JSON.stringify(article);
+  const facets = encodeFacets({
+    tokens: textTokens(searchableText(article)).join(" "),
+    terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
+  });
   return {
     kind: "article",
     warnings,
     json,
     digest: hash("sha256", json, "base64url"),
     publishedMs: article.publishedMs,
-    facets: encodeFacets({
-      tokens: textTokens(searchableText(article)).join(" "),
-      terms: { topics, category, provider: provider && { name: provider.name, slug: provider.slug } },
-    }),
+    facets,
+    facetsDigest: facetsDigest(facets),
   };
 }
 

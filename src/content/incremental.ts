@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Article, ContentIndex } from "./article.js";
-import { listRecords, type RecordFile, readRecord } from "./folder.js";
+import { listRecords, readRecord } from "./folder.js";
+import { folderSteps, type PostingsOutput, type StepArticle } from "./folder-steps.js";
 import { compareArticles } from "./order.js";
 import { PostingsBuilder } from "./postings.js";
 import { byFile, type Problem } from "./problems.js";
@@ -22,7 +23,6 @@ import {
   RecordCache,
   stampOf,
 } from "./record-cache.js";
-import { termClashes } from "./terms.js";
 import { mark } from "./timings.js";
 import { unpackChunk, type WireChunk } from "./wire.js";
 
@@ -59,6 +59,8 @@ export interface FolderArticle {
   json: string | Uint8Array;
   /** The SHA-256 of its JSON (base64url). */
   digest: string;
+  /** The digest of its facets (facetsDigest). */
+  facetsDigest: string;
 }
 
 export interface FolderResult {
@@ -73,8 +75,8 @@ export interface FolderResult {
   /** Records taken from the cache, and compiled. */
   cached: number;
   compiled: number;
-  /** The JSON of the articles' keyword postings (postingsOf, in feed order), in pieces. */
-  postings: () => Uint8Array[];
+  /** The articles' keyword postings (postingsOf, in feed order): their JSON, and the name of their index chunk. */
+  postings: PostingsOutput;
 }
 
 /** Fewer records than this are compiled here: a worker thread costs more to start. */
@@ -293,26 +295,39 @@ export async function compileFolder(
     if (result.kind === "failed") problems.push(...result.problems);
     else if (result.kind === "draft") drafts++;
     else {
-      const { publishedMs, json, digest } = result;
-      articles.push({ id: record.id, file: record.file, slot: i, publishedMs, json, digest });
+      const { publishedMs, json, digest, facetsDigest } = result;
+      articles.push({ id: record.id, file: record.file, slot: i, publishedMs, json, digest, facetsDigest });
     }
   }
   await cache?.save();
   mark("cache saved");
 
-  // The folder-wide steps: what the last build made of the same input, or done again.
-  const key = cache && stepsKey(displayDir, listing.records, slots as (CachedRecord | string)[]);
-  const kept = key === undefined ? undefined : cache?.steps(key);
-  if (!kept) for (const { slot } of articles) if (!facets[slot]) gather(slot, slots[slot] as ArticleRecord);
-  const clashes =
-    kept?.clashes ?? termClashes(articles.map(({ file, slot }) => ({ file, terms: facetsAt(facets, slot).terms })));
-  problems.push(...clashes);
+  // The folder-wide steps: what the last build kept, patched with what changed, or done again.
+  const facetsOf = (slot: number) => {
+    if (!facets[slot]) facets[slot] = decodeFacets((slots[slot] as ArticleRecord).facets);
+    return facets[slot];
+  };
+  const stepArticle = ({ id, file, facetsDigest, slot }: FolderArticle): StepArticle => ({
+    id,
+    file,
+    facets: facetsDigest,
+    terms: () => facetsOf(slot).terms,
+    tokens: () => facetsOf(slot).tokens,
+  });
+  const inFileOrder = articles.map(stepArticle);
+  articles.sort(compareArticles);
+  const steps = folderSteps(cache?.steps(), inFileOrder, articles.map(stepArticle), () => {
+    if (!cold) for (const { slot } of articles) postings.add(slot, facetsOf(slot).tokens);
+    return postings.inFeedOrder(articles.map((article) => article.slot));
+  });
+  problems.push(...steps.clashes);
+  // Kept only when the terms had no clashes (steps.keep says): the labels kept assume none.
+  const keep = steps.keep();
+  if (keep) cache?.keepSteps(keep);
   // Problems in file order, as a writer goes through the folder (the sort is stable).
   problems.sort(byFile);
   warnings.sort(byFile);
-  articles.sort(compareArticles);
   mark("checked and sorted");
-  let postingsJson = kept?.postings;
   return {
     articles,
     version: contentVersion(articles),
@@ -321,40 +336,8 @@ export async function compileFolder(
     drafts,
     cached: listing.records.length - jobs.length,
     compiled: jobs.length,
-    postings: () => {
-      if (postingsJson) return postingsJson;
-      postingsJson = postings.json(articles.map((article) => article.slot));
-      if (key !== undefined) cache?.keepSteps(key, { clashes, postings: postingsJson });
-      return postingsJson;
-    },
+    postings: steps.postings,
   };
-}
-
-const facetsAt = (facets: readonly (Facets | undefined)[], slot: number) => facets[slot] as Facets;
-
-/**
- * A hash of everything the folder-wide steps read: the records' names and kinds in file
- * order, and each article's date and facets (its id is its name). Equal keys, equal
- * results: the term clashes and the postings of the last build hold.
- */
-function stepsKey(
-  displayDir: string,
-  records: readonly RecordFile[],
-  slots: readonly (CachedRecord | string)[],
-): string {
-  // One string and one buffer, hashed at once: an update per record cost 10 ms at 10,000.
-  const lines: string[] = [displayDir];
-  const facets: Uint8Array[] = [];
-  records.forEach((record, i) => {
-    const slot = slots[i] as CachedRecord | string;
-    if (typeof slot === "string") lines.push(`${record.name}\0unread`);
-    else if (slot.kind !== "article") lines.push(`${record.name}\0${slot.kind}`);
-    else {
-      lines.push(`${record.name}\0article\0${slot.publishedMs}\0${slot.facets.length}`);
-      facets.push(slot.facets);
-    }
-  });
-  return createHash("sha256").update(lines.join("\n")).update(Buffer.concat(facets)).digest("base64url");
 }
 
 /**

@@ -24,14 +24,16 @@ import {
   statSync,
 } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import type { PostingLists } from "./postings.js";
 import type { Problem } from "./problems.js";
 import type { Terms } from "./terms.js";
 import { appendParts, partsLength, writeAtomically } from "./write-file.js";
 
 /** Changes whenever the layout below changes (the fingerprint covers this file too). */
-const FORMAT = "feed-service compiled records 6";
+const FORMAT = "feed-service compiled records 7";
 
 /** A problem or warning as stored: its file is the record's, put back when read. */
 type StoredProblem = Omit<Problem, "file">;
@@ -65,6 +67,9 @@ export function encodeFacets({ tokens, terms: { category, provider, topics } }: 
   return Buffer.from(JSON.stringify(out));
 }
 
+/** The digest the folder-wide steps know an article's facets by: 128 bits of their SHA-256. */
+export const facetsDigest = (facets: Uint8Array): string => hash("sha256", facets, "base64url").slice(0, 22);
+
 export function decodeFacets(bytes: Uint8Array): Facets {
   const [tokens, categoryLabel, categorySlug, providerName, providerSlug, ...topics] = JSON.parse(
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
@@ -91,6 +96,8 @@ export type CachedRecord =
       publishedMs: number;
       /** Its facets (encodeFacets). */
       facets: Uint8Array;
+      /** The SHA-256 of `facets` (base64url, 128 bits): what the folder-wide steps know an article by. */
+      facetsDigest: string;
     };
 
 /** The hash that finds a record's entry: of its bytes only (its name is the entry's key). */
@@ -178,6 +185,7 @@ interface Columns {
   problems: [number, StoredProblem[]][];
   published: number[];
   digests: string[];
+  facetDigests: string[];
   offsets: number[];
   lengths: number[];
   facetLengths: number[];
@@ -198,6 +206,7 @@ interface Entry {
   problems?: StoredProblem[];
   publishedMs?: number;
   digest?: string;
+  facetsDigest?: string;
   json?: Uint8Array;
   facets?: Uint8Array;
 }
@@ -207,7 +216,14 @@ function wellFormed(value: unknown, blobLength: number): value is Columns {
   const columns = value as Columns;
   if (typeof columns !== "object" || columns === null || !Array.isArray(columns.names)) return false;
   const count = columns.names.length;
-  const lists = [columns.hashes, columns.published, columns.digests, columns.offsets, columns.lengths];
+  const lists = [
+    columns.hashes,
+    columns.published,
+    columns.digests,
+    columns.facetDigests,
+    columns.offsets,
+    columns.lengths,
+  ];
   if (![...lists, columns.facetLengths].every((list) => Array.isArray(list) && list.length === count)) return false;
   if (typeof columns.kinds !== "string" || columns.kinds.length !== count) return false;
   if (!Array.isArray(columns.stamps) || columns.stamps.length !== 5 * count) return false;
@@ -278,6 +294,7 @@ class Segment {
       warnings,
       json: this.blob.subarray(offset, end),
       digest: this.columns.digests[i] as string,
+      facetsDigest: this.columns.facetDigests[i] as string,
       publishedMs: this.columns.published[i] as number,
       facets: this.blob.subarray(end, end + (facetLengths[i] as number)),
     };
@@ -285,7 +302,7 @@ class Segment {
 
   /** Entry i as a segment is written from. */
   entry(i: number, stamp: FileStamp | undefined): Entry {
-    const { names, kinds, published, digests, offsets, lengths, facetLengths } = this.columns;
+    const { names, kinds, published, digests, facetDigests, offsets, lengths, facetLengths } = this.columns;
     const kind = KINDS[kinds[i] as keyof typeof KINDS];
     const entry: Entry = {
       name: names[i] as string,
@@ -300,6 +317,7 @@ class Segment {
       const end = offset + (lengths[i] as number);
       entry.publishedMs = published[i];
       entry.digest = digests[i];
+      entry.facetsDigest = facetDigests[i];
       entry.json = this.blob.subarray(offset, end);
       entry.facets = this.blob.subarray(end, end + (facetLengths[i] as number));
     }
@@ -357,6 +375,7 @@ function segment(entries: readonly Entry[], dropped: string[], dir: string, comp
     problems: [],
     published: [],
     digests: [],
+    facetDigests: [],
     offsets: [],
     lengths: [],
     facetLengths: [],
@@ -373,6 +392,7 @@ function segment(entries: readonly Entry[], dropped: string[], dir: string, comp
     if (entry.problems) columns.problems.push([i, entry.problems]);
     columns.published.push(entry.publishedMs ?? 0);
     columns.digests.push(entry.digest ?? "");
+    columns.facetDigests.push(entry.facetsDigest ?? "");
     columns.offsets.push(offset);
     columns.lengths.push(entry.json?.length ?? 0);
     columns.facetLengths.push(entry.facets?.length ?? 0);
@@ -390,13 +410,25 @@ function segment(entries: readonly Entry[], dropped: string[], dir: string, comp
   return framed({ format: FORMAT, writtenAt: Date.now(), dir, compiler }, parts);
 }
 
-/** What the folder-wide steps made of a build's records, kept for a rebuild whose records give them the same input. */
+/**
+ * What the folder-wide steps made of a build's articles, kept for the next build to patch:
+ * the articles (in feed order, by id and facets digest), their terms' labels (a build
+ * keeps its steps only when it found no clashes), the keyword postings as lists, and the
+ * name of the index chunk that holds those postings' JSON.
+ */
 export interface FolderSteps {
-  /** The term clashes (termClashes). */
-  clashes: Problem[];
-  /** The JSON of the keyword postings, in pieces. */
-  postings: Uint8Array[];
+  ids: string[];
+  facets: string[];
+  labels: [string, string][];
+  lists: PostingLists;
+  postingsName: string;
 }
+
+/** Int32 values as bytes in this machine's order (the steps file names it), and back. */
+const int32Bytes = (values: Int32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+/** A copy: the file's bytes need not be aligned for an Int32Array. */
+const int32s = (bytes: Buffer, offset: number, count: number) =>
+  new Int32Array(new Uint8Array(bytes.subarray(offset, offset + 4 * count)).buffer);
 
 export class RecordCache {
   /** The entries read: each record's latest, by file name. */
@@ -525,9 +557,9 @@ export class RecordCache {
       const json = typeof record.json === "string" ? Buffer.from(record.json) : record.json;
       // One copy of the JSON: the caller's record now holds the bytes the cache writes.
       record.json = json;
-      const { publishedMs, digest, facets } = record;
+      const { publishedMs, digest, facets, facetsDigest } = record;
       this.next.set(name, {
-        entry: { name, hash, stamp, kind: "article", warnings, publishedMs, digest, json, facets },
+        entry: { name, hash, stamp, kind: "article", warnings, publishedMs, digest, json, facets, facetsDigest },
       });
     }
     if (this.pending.length >= SEGMENT_ENTRIES) this.append([]);
@@ -578,8 +610,8 @@ export class RecordCache {
     pruneStale(path.dirname(this.file), this.file);
   }
 
-  /** The folder-wide steps' results kept under `key` (a hash of everything they read), if those are the ones kept. */
-  steps(key: string): FolderSteps | undefined {
+  /** The folder-wide steps the last build kept for this folder, if they are whole. */
+  steps(): FolderSteps | undefined {
     let bytes: Buffer;
     try {
       bytes = readFileSync(this.stepsFile);
@@ -588,23 +620,76 @@ export class RecordCache {
     }
     try {
       const frame = unframe(bytes, 0, this.compiler);
-      if (typeof frame === "string" || frame.header.key !== key || frame.end !== bytes.length) return undefined;
-      const lineEnd = frame.payload.indexOf(10);
-      if (lineEnd < 0) return undefined;
-      const clashes: unknown = JSON.parse(frame.payload.subarray(0, lineEnd).toString("utf8"));
-      if (!Array.isArray(clashes)) return undefined;
-      return { clashes: clashes as Problem[], postings: [frame.payload.subarray(lineEnd + 1)] };
+      if (typeof frame === "string" || frame.end !== bytes.length) return undefined;
+      const { header, payload } = frame;
+      if (header.dir !== this.dir || header.endian !== os.endianness()) return undefined;
+      const { count, entries, positions, postingsName } = header;
+      if (![count, entries, positions].every(Number.isInteger) || typeof postingsName !== "string") return undefined;
+      // Three lines (the ids, the facets digests, the tokens, each joined by NUL), the labels, then the lists.
+      const lines: string[] = [];
+      let at = 0;
+      for (let i = 0; i < 4; i++) {
+        const end = payload.indexOf(10, at);
+        if (end < 0) return undefined;
+        lines.push(payload.subarray(at, end).toString("utf8"));
+        at = end + 1;
+      }
+      const [ids, facets, tokens] = lines.slice(0, 3).map((line) => (line === "" ? [] : line.split("\0"))) as [
+        string[],
+        string[],
+        string[],
+      ];
+      const labels: unknown = JSON.parse(lines[3] as string);
+      if (ids.length !== count || facets.length !== count || tokens.length !== entries) return undefined;
+      if (!Array.isArray(labels) || at + 4 * ((entries as number) + 1 + (positions as number)) !== payload.length)
+        return undefined;
+      const lists = {
+        tokens,
+        starts: int32s(payload, at, (entries as number) + 1),
+        positions: int32s(payload, at + 4 * ((entries as number) + 1), positions as number),
+      };
+      if (!listsFit(lists, count as number)) return undefined;
+      return { ids, facets, labels: labels as [string, string][], lists, postingsName };
     } catch {
       return undefined;
     }
   }
 
-  /** Keeps the folder-wide steps' results under `key`, for the next build. */
-  keepSteps(key: string, { clashes, postings }: FolderSteps): void {
-    const parts = [Buffer.from(`${JSON.stringify(clashes)}\n`), ...postings];
+  /** Keeps the folder-wide steps' results for the next build. */
+  keepSteps({ ids, facets, labels, lists, postingsName }: FolderSteps): void {
+    const parts = [
+      Buffer.from(`${ids.join("\0")}\n${facets.join("\0")}\n${lists.tokens.join("\0")}\n${JSON.stringify(labels)}\n`),
+      int32Bytes(lists.starts),
+      int32Bytes(lists.positions),
+    ];
+    const header = {
+      format: FORMAT,
+      dir: this.dir,
+      compiler: this.compiler,
+      endian: os.endianness(),
+      count: ids.length,
+      entries: lists.tokens.length,
+      positions: lists.positions.length,
+      postingsName,
+    };
     mkdirSync(path.dirname(this.file), { recursive: true });
-    writeAtomically(this.stepsFile, framed({ format: FORMAT, dir: this.dir, compiler: this.compiler, key }, parts));
+    writeAtomically(this.stepsFile, framed(header, parts));
   }
+}
+
+/** Whether lists read back are whole: each entry's span in order, each position one of `count` articles, ascending. */
+function listsFit({ starts, positions }: PostingLists, count: number): boolean {
+  if (starts[0] !== 0 || starts[starts.length - 1] !== positions.length) return false;
+  for (let e = 0; e + 1 < starts.length; e++) {
+    const start = starts[e] as number;
+    const end = starts[e + 1] as number;
+    if (end <= start) return false;
+    for (let i = start; i < end; i++) {
+      const p = positions[i] as number;
+      if (p < 0 || p >= count || (i > start && p <= (positions[i - 1] as number))) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -21,8 +21,30 @@ function eachUse(article: Terms, visit: (kind: Kind, label: string, slug: string
   if (article.provider) visit("provider", article.provider.name, article.provider.slug, () => "provider.name");
 }
 
+/** The label of every term of records without clashes, by kind and slug (`topic:ai` → "AI"). */
+export type TermLabels = Map<string, string>;
+
+/**
+ * Whether `records` joined to records whose terms had `labels` (and no clashes) leave none:
+ * each of their terms has the label its kind and slug had, or is new. Those are added to
+ * `labels`. A label may outlive its records there: then a record giving its slug another
+ * label is not taken, and the caller checks every record again (termClashes).
+ */
+export function agreeWith(labels: TermLabels, records: readonly Terms[]): boolean {
+  let agree = true;
+  for (const terms of records) {
+    eachUse(terms, (kind, label, slug) => {
+      const key = `${kind}:${slug}`;
+      const known = labels.get(key);
+      if (known === undefined) labels.set(key, label);
+      else if (known !== label) agree = false;
+    });
+  }
+  return agree;
+}
+
 /** One problem for each label whose slug an earlier record (in file order) or field gave another label. */
-export function termClashes(records: readonly { file: string; terms: Terms }[]): Problem[] {
+export function termClashes(records: readonly { file: string; terms: Terms }[], labels?: TermLabels): Problem[] {
   // The first use of each slug, by kind: its label, and where (found again only on a clash).
   const first = new Map<string, { label: string; file: string; field: string | (() => string) }>();
   const problems: Problem[] = [];
@@ -30,8 +52,10 @@ export function termClashes(records: readonly { file: string; terms: Terms }[]):
     eachUse(terms, (kind, label, slug, field) => {
       const key = `${kind}:${slug}`;
       const seen = first.get(key);
-      if (!seen) first.set(key, { label, file, field });
-      else if (seen.label !== label) {
+      if (!seen) {
+        first.set(key, { label, file, field });
+        labels?.set(key, label);
+      } else if (seen.label !== label) {
         const seenField = typeof seen.field === "string" ? seen.field : seen.field();
         const where = seen.file === file ? `its ${seenField}` : `${seen.file} (${seenField})`;
         problems.push({

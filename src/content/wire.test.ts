@@ -8,7 +8,7 @@ const stamp: [number, number, number, number, number] = [1, 2, 3, 4, 5];
 const article = (json: string | Uint8Array): CompiledFile => ({
   hash: "h",
   stamp,
-  record: { kind: "article", warnings: [], json, digest: "d", publishedMs: 1, facets },
+  record: { kind: "article", warnings: [], json, digest: "d", publishedMs: 1, facets, facetsDigest: "f" },
 });
 
 describe("a worker's chunk on the wire", () => {
