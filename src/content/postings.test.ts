@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { postingsOf } from "../feed/search.js";
-import { PostingsBuilder } from "./postings.js";
+import { PostingsBuilder, patchPostings, postingsJson } from "./postings.js";
 import { textTokens } from "./tokens.js";
 
 const WORDS = ["ai", "énergie", "量子计算", "quantum", "a", "z9", "Ωmega", "😀", "data", "x"];
@@ -37,6 +37,45 @@ describe("PostingsBuilder", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("patchPostings", () => {
+  it("brings any build's lists to any other's, as postingsOf over the new articles writes them", () => {
+    // Two builds of a folder: articles by id with their texts, each build in its own feed order.
+    const build = fc.uniqueArray(
+      fc.record({ id: fc.integer({ min: 0, max: 12 }), words: fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }) }),
+      { selector: (article) => article.id, maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(build, build, fc.boolean(), (before, after, keepOrder) => {
+        // Half the time the articles kept stay where they were (the in-place path).
+        const now = keepOrder
+          ? after.slice(0, before.length).map((a, i) => ({ ...a, id: (before[i] as typeof a).id }))
+          : after;
+        const tokensOf = (words: string[]) => textTokens(words.join(" "));
+        const old = new PostingsBuilder();
+        before.forEach((article, p) => {
+          old.add(p, tokensOf(article.words).join(" "));
+        });
+        const lists = old.inFeedOrder(before.map((_, p) => p));
+        const was = new Map(before.map((article, o) => [article.id, o]));
+        const moved = new Int32Array(before.length).fill(-1);
+        const added = new Map<string, number[]>();
+        now.forEach((article, p) => {
+          const o = was.get(article.id);
+          if (o !== undefined && (before[o] as typeof article).words.join(" ") === article.words.join(" ")) {
+            moved[o] = p;
+            return;
+          }
+          for (const token of tokensOf(article.words)) added.set(token, [...(added.get(token) ?? []), p]);
+        });
+        const patched = patchPostings(lists, moved, added, now.length);
+        const expected = JSON.stringify(postingsOf(now.map((article) => tokensOf(article.words))));
+        expect(Buffer.concat(postingsJson(patched)).toString("utf8")).toBe(expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

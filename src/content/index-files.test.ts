@@ -1,0 +1,37 @@
+// The index's chunks: cut where the articles' digests say, so that an edit, an added or a
+// removed article changes the chunks around it and no others.
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { chunkBounds } from "./index-files.js";
+
+const digest = (n: number) => createHash("sha256").update(String(n)).digest("base64url");
+const firstByteZero = (d: string) => Buffer.from(d, "base64url")[0] === 0;
+
+describe("chunkBounds", () => {
+  it("covers every article once, in order, ending a chunk after each digest whose first byte is zero", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(1_000_000), { maxLength: 3000 }), (ns) => {
+        const digests = ns.map(digest);
+        const bounds = chunkBounds(digests);
+        expect(bounds.flatMap(([start, end]) => Array.from({ length: end - start }, (_, i) => start + i))).toEqual(
+          digests.map((_, i) => i),
+        );
+        for (const [start, end] of bounds) {
+          expect(end - start).toBeLessThanOrEqual(1024);
+          for (let i = start; i < end - 1; i++) expect(firstByteZero(digests[i] as string)).toBe(false);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("keeps the chunks after an inserted article as they were", () => {
+    const digests = Array.from({ length: 5000 }, (_, i) => digest(i));
+    const before = chunkBounds(digests);
+    const after = chunkBounds([...digests.slice(0, 10), digest(-1), ...digests.slice(10)]);
+    expect(before.length).toBeGreaterThan(5);
+    // Every chunk past the first is the same articles, one place later.
+    expect(after.slice(1).map(([s, e]) => [s - 1, e - 1])).toEqual(before.slice(1));
+  });
+});
