@@ -1,9 +1,13 @@
 // The index's chunks: cut where the articles' digests say, so that an edit, an added or a
 // removed article changes the chunks around it and no others.
 import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chunkBounds } from "./index-files.js";
+import { chunkBounds, readIndexFiles, writeIndexFiles } from "./index-files.js";
 
 const digest = (n: number) => createHash("sha256").update(String(n)).digest("base64url");
 const firstByteZero = (d: string) => Buffer.from(d, "base64url")[0] === 0;
@@ -33,5 +37,42 @@ describe("chunkBounds", () => {
     expect(before.length).toBeGreaterThan(5);
     // Every chunk past the first is the same articles, one place later.
     expect(after.slice(1).map(([s, e]) => [s - 1, e - 1])).toEqual(before.slice(1));
+  });
+});
+
+describe("writeIndexFiles", () => {
+  const articles = Array.from({ length: 2000 }, (_, i) => ({
+    json: JSON.stringify({ id: `a${i}` }),
+    digest: digest(i),
+  }));
+  const content = {
+    version: "v1",
+    articles,
+    postings: { name: "p-0000000000000000.js", json: () => [Buffer.from("[]")] },
+  };
+
+  it("writes what the index imports, and puts back a chunk that was changed or removed", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "index-files-"));
+    try {
+      const file = path.join(dir, "index.js");
+      writeIndexFiles(file, content);
+      const written = readIndexFiles(file);
+      const { default: index } = await import(pathToFileURL(file).href);
+      expect(index.articles).toEqual(articles.map(({ json }) => JSON.parse(json)));
+      expect(index.version).toBe("v1");
+      const chunks = [...written.keys()].filter((name) => name.includes("/a-"));
+      expect(chunks.length).toBeGreaterThan(2);
+      // The same size, other bytes, and one chunk gone: both noticed.
+      const [first, second] = chunks as [string, string];
+      const bytes = written.get(first) as Buffer;
+      await writeFile(path.join(dir, first), Buffer.from(bytes.toString("latin1").replace("a", "b"), "latin1"));
+      await rm(path.join(dir, second));
+      expect(writeIndexFiles(file, content)).toBe(true);
+      expect(readIndexFiles(file)).toEqual(written);
+      // Nothing changed since: nothing written.
+      expect(writeIndexFiles(file, content)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
