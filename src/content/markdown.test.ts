@@ -289,6 +289,15 @@ describe("a body without raw HTML skips sanitize-html", () => {
     ['a "quoted" & < escaped > word', '<p>a "quoted" &amp; &lt; escaped &gt; word</p>'],
     ['[l](https://a.example/?q="x" "t\\"")', '<p><a href="https://a.example/?q=%22x%22" title="t&quot;">l</a></p>'],
     ['```a"b\n"x"\n```', '<pre><code class="language-a&quot;b">"x"\n</code></pre>'],
+    ["[<desk@example.com>](https://a.example/x)", '<p><a href="https://a.example/x">desk@example.com</a></p>'],
+    [
+      "[go <https://b.example/> now](https://c.example/)",
+      '<p><a href="https://c.example/">go https://b.example/ now</a></p>',
+    ],
+    [
+      "[go <https://b.example/> now](javascript:x)",
+      '<p>go <a href="https://b.example/">https://b.example/</a> now</p>',
+    ],
   ])("as an example: %j", (source, html) => {
     expect(renderMarkdown(source)).toBe(html);
   });

@@ -102,19 +102,27 @@ markdown.validateLink = () => true;
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
-/** Unwraps links and images whose URL is refused: the link's text, the image's alt text. */
+/**
+ * Unwraps links and images whose URL is refused (the link's text, the image's alt text), and
+ * links inside a link: markdown-it nests an autolink in a link's text (`[<a@b.example>](…)`),
+ * which HTML forbids and parsers (sanitize-html's among them) split into two links, the
+ * first empty. The outer link, the one its writer spelt out, keeps the text.
+ */
 function refuseUrls(tokens: Token[], textToken: (content: string) => Token): Token[] {
   const out: Token[] = [];
-  const openRefused: boolean[] = [];
+  const openUnwrapped: boolean[] = [];
+  let openLinks = 0;
   for (const token of tokens) {
     if (token.children) token.children = refuseUrls(token.children, textToken);
     if (token.type === "link_open") {
-      const url = safeUrl(String(token.attrGet("href") ?? ""));
-      openRefused.push(!url);
+      const url = openLinks === 0 ? safeUrl(String(token.attrGet("href") ?? "")) : undefined;
+      openUnwrapped.push(!url);
       if (!url) continue;
+      openLinks++;
       token.attrSet("href", url);
     } else if (token.type === "link_close") {
-      if (openRefused.pop()) continue;
+      if (openUnwrapped.pop()) continue;
+      openLinks--;
     } else if (token.type === "image") {
       const url = safeUrl(String(token.attrGet("src") ?? ""));
       if (!url) {
