@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileFolder, sourceVersion } from "../src/content/incremental.js";
+import { type CompileOptions, compileFolder, type FolderResult, sourceVersion } from "../src/content/incremental.js";
 import {
   chunksFolderOf,
   INDEX_HEAD,
@@ -19,7 +19,7 @@ import {
   writeModuleFile,
 } from "../src/content/index-files.js";
 import { formatProblem, type Problem } from "../src/content/problems.js";
-import { sourceGraph } from "../src/content/record-cache.js";
+import { DamagedCacheError, sourceGraph } from "../src/content/record-cache.js";
 import { mark } from "../src/content/timings.js";
 import { buildEmbedScript } from "./embed-script.js";
 import { readWranglerConfig, settingsProblems, varsOf } from "./wrangler-config.js";
@@ -219,17 +219,20 @@ function storeSetting(): "bundled" | "d1" {
 const started = performance.now();
 mark("settings checked");
 const shownDir = path.relative(root, contentDir) || ".";
-// Records never throw (each failure is a problem); a folder that cannot be listed is one too.
-const compiled = await compileFolder(contentDir, shownDir, {
+const compileOptions: CompileOptions = {
   cache: cacheFolder === undefined ? undefined : { folder: cacheFolder, root },
   workers: process.env.BUILD_WORKERS === undefined ? undefined : Number(process.env.BUILD_WORKERS),
   note: (message) => console.warn(`note: ${message}`),
-}).catch((error: NodeJS.ErrnoException) =>
-  fail(
-    [{ file: shownDir, field: "", message: `the content folder cannot be read (${error.code ?? error.message})` }],
-    "no content folder",
-  ),
-);
+};
+// Records never throw (each failure is a problem); a folder that cannot be listed is one too.
+const compile = () =>
+  compileFolder(contentDir, shownDir, compileOptions).catch((error: NodeJS.ErrnoException) =>
+    fail(
+      [{ file: shownDir, field: "", message: `the content folder cannot be read (${error.code ?? error.message})` }],
+      "no content folder",
+    ),
+  );
+const compiled = await compile();
 const { articles, problems, warnings, drafts } = compiled;
 
 // Warnings do not stop the build; they print once, grouped under their file.
@@ -255,13 +258,27 @@ if (process.argv.includes("--check")) {
 // The version keys the edge cache, so it covers the code that renders as well as the
 // content: a deploy that changes either never serves bytes rendered before it. With D1,
 // the content's part comes from the database, and this one is the code's alone.
-const version = sourceVersion(store === "d1" ? "d1" : compiled.version, path.join(root, "src"));
+const versionOf = (result: FolderResult) =>
+  sourceVersion(store === "d1" ? "d1" : result.version, path.join(root, "src"));
+let version = versionOf(compiled);
 if (store === "d1") {
   await writeModule(outFile, generated({ version, articles: [], store: "d1" }));
   removeChunksBut(chunksFolderOf(outFile), new Set());
 } else {
   // The keyword index rides along, so that the Worker neither tokenises at start nor scans per query.
-  writeIndexFiles(outFile, { version, articles, postings: compiled.postings });
+  const write = (result: FolderResult) =>
+    writeIndexFiles(outFile, { version: versionOf(result), articles: result.articles, postings: result.postings });
+  try {
+    write(compiled);
+  } catch (error) {
+    // A cached article's bytes found damaged as its chunk was written: the cache is gone, compile again.
+    if (!(error instanceof DamagedCacheError)) throw error;
+    console.warn(`note: ${error.message}; every record is compiled again`);
+    const again = await compile();
+    if (again.problems.length > 0) await fail(again.problems, `${again.problems.length} problem(s) in ${contentDir}`);
+    write(again);
+    version = versionOf(again);
+  }
 }
 mark("index written");
 const embedVersion = await embedScript();

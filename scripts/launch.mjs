@@ -6,7 +6,7 @@
 // build whose records are all cached never loads. Plain JavaScript: nothing to compile.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -64,7 +64,7 @@ async function bundle() {
   const staging = path.join(folder, `${name}-${process.pid}-${Date.now()}.tmp`);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { [name]: script.entry, ...script.workers },
+    entryPoints: { [name]: script.entry },
     outdir: staging,
     bundle: true,
     splitting: true,
@@ -91,10 +91,37 @@ async function bundle() {
     logLevel: "error",
     legalComments: "none",
   });
+  // Each worker a CommonJS bundle, run by scripts/cached-worker.mjs (copied under the
+  // worker's name) through V8's code cache: see that file.
+  const workers = await Promise.all(
+    Object.entries(script.workers).map(async ([worker, entry]) => {
+      const built = await build({
+        absWorkingDir: root,
+        entryPoints: [entry],
+        outfile: path.join(staging, `${worker}.cjs`),
+        bundle: true,
+        format: "cjs",
+        platform: "node",
+        target: "node20",
+        metafile: true,
+        // import.meta is empty in CommonJS: incremental.ts, re-exported by compile.ts, uses it, never in a worker.
+        logOverride: { "empty-import-meta": "silent" },
+        logLevel: "error",
+        legalComments: "none",
+      });
+      copyFileSync(path.join(root, "scripts/cached-worker.mjs"), path.join(staging, `${worker}.js`));
+      return built.metafile.inputs;
+    }),
+  );
   // The project's own files; libraries are covered by the installed versions.
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((input) => !input.startsWith("node_modules/") && !input.includes("/node_modules/"))
-    .sort();
+  const inputs = [
+    ...new Set(
+      [result.metafile.inputs, ...workers]
+        .flatMap((found) => Object.keys(found))
+        .concat("scripts/cached-worker.mjs")
+        .filter((input) => !input.startsWith("node_modules/") && !input.includes("/node_modules/")),
+    ),
+  ].sort();
   const hash = inputsHash(inputs);
   const dir = path.join(folder, `${name}-${hash}`);
   if (existsSync(dir)) rmSync(staging, { recursive: true, force: true });

@@ -39,4 +39,9 @@ parentPort?.on("message", (jobs: CompileJob[]) => {
   parentPort?.postMessage(chunk, transfer);
 });
 
-setImmediate(() => compileRecord("warm-up.md", "warm-up", Buffer.from(WARM_UP)));
+/** Compiles WARM_UP (scripts/cached-worker.mjs calls it too, before it writes V8's code cache). */
+export const warmUp = () => {
+  compileRecord("warm-up.md", "warm-up", Buffer.from(WARM_UP));
+};
+
+setImmediate(warmUp);

@@ -17,6 +17,7 @@ import {
   type CachedRecord,
   compilerFingerprint,
   contentHash,
+  DamagedCacheError,
   decodeFacets,
   type Facets,
   type FileStamp,
@@ -55,8 +56,11 @@ export interface FolderArticle {
   /** Its place in the folder's file order. */
   slot: number;
   publishedMs: number;
-  /** Its JSON, exactly as the index holds it. */
-  json: string | Uint8Array;
+  /**
+   * Its JSON, exactly as the index holds it: read from the cache file when asked for, if it
+   * was cached, and then checked (a damaged file throws DamagedCacheError: compile again).
+   */
+  json: () => string | Uint8Array;
   /** The SHA-256 of its JSON (base64url). */
   digest: string;
   /** The digest of its facets (facetsDigest). */
@@ -202,12 +206,26 @@ function threadsFor(jobs: number, option: number | undefined): number {
 /** A rebuild's one thread, started before it knows whether any record changed: only with a core to spare. */
 const spareThread = (option: number | undefined) => (option === 0 || os.availableParallelism() < 2 ? 0 : 1);
 
-/** Compiles every record under `dir`; `displayDir` is how files are named in problems. */
+/**
+ * Compiles every record under `dir`; `displayDir` is how files are named in problems. A
+ * cache file found damaged while the build reads it is removed, and the folder compiled
+ * again without it.
+ */
 export async function compileFolder(
   dir: string,
   displayDir = path.basename(dir),
   options: CompileOptions = {},
 ): Promise<FolderResult> {
+  try {
+    return await compileOnce(dir, displayDir, options);
+  } catch (error) {
+    if (!(error instanceof DamagedCacheError)) throw error;
+    options.note?.(error.message);
+    return compileOnce(dir, displayDir, options);
+  }
+}
+
+async function compileOnce(dir: string, displayDir: string, options: CompileOptions): Promise<FolderResult> {
   // One thread starts at once, on a machine with a core to spare, to load the parsers
   // while this one lists the folder, reads the cache and stamps the files: a rebuild's
   // edited record is compiled there, with no wait (loading the parsers here, after the
@@ -295,7 +313,8 @@ export async function compileFolder(
     if (result.kind === "failed") problems.push(...result.problems);
     else if (result.kind === "draft") drafts++;
     else {
-      const { publishedMs, json, digest, facetsDigest } = result;
+      const { publishedMs, digest, facetsDigest } = result;
+      const json = () => result.json;
       articles.push({ id: record.id, file: record.file, slot: i, publishedMs, json, digest, facetsDigest });
     }
   }
@@ -363,17 +382,39 @@ export interface CompileResult {
 
 const decoder = new TextDecoder();
 
+/**
+ * Runs `use` on the folder's compiled result; if a cached article's bytes turn out damaged
+ * on the way (the cache file is removed then), compiles the folder again and runs it again.
+ */
+export async function withCompiledFolder<T>(
+  dir: string,
+  displayDir: string,
+  options: CompileOptions,
+  use: (result: FolderResult) => T,
+): Promise<T> {
+  const result = await compileFolder(dir, displayDir, options);
+  try {
+    return use(result);
+  } catch (error) {
+    if (!(error instanceof DamagedCacheError)) throw error;
+    options.note?.(error.message);
+    return use(await compileFolder(dir, displayDir, options));
+  }
+}
+
 /** Compiles every record under `dir` into the index's articles (see compileFolder). */
-export async function compileDirectory(
+export function compileDirectory(
   dir: string,
   displayDir = path.basename(dir),
   options: CompileOptions = {},
 ): Promise<CompileResult> {
-  const { articles, version, problems, warnings, drafts } = await compileFolder(dir, displayDir, options);
-  const compiled = articles.map(
-    ({ json }) => JSON.parse(typeof json === "string" ? json : decoder.decode(json)) as Article,
-  );
-  return { index: { version, articles: compiled }, problems, warnings, drafts };
+  return withCompiledFolder(dir, displayDir, options, ({ articles, version, problems, warnings, drafts }) => {
+    const compiled = articles.map(({ json }) => {
+      const bytes = json();
+      return JSON.parse(typeof bytes === "string" ? bytes : decoder.decode(bytes)) as Article;
+    });
+    return { index: { version, articles: compiled }, problems, warnings, drafts };
+  });
 }
 
 /**

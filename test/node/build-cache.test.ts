@@ -2,12 +2,12 @@
 // a build gives what a build without it gives; an edited, renamed or deleted record, a
 // changed compiler and a damaged cache file are each noticed, never trusted.
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, truncate, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, truncate, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CompileOptions, compileFolder } from "../../src/content/incremental.js";
+import { type CompileOptions, withCompiledFolder } from "../../src/content/incremental.js";
 import { readIndexFiles } from "../../src/content/index-files.js";
 import { formatProblem } from "../../src/content/problems.js";
 import { compilerFingerprint, RecordCache } from "../../src/content/record-cache.js";
@@ -43,16 +43,16 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 /** What a build makes of the folder, comparable as plain values. */
 async function compiled(options: CompileOptions = {}) {
   const notes: string[] = [];
-  const result = await compileFolder(content, "content", { ...options, note: (note) => notes.push(note) });
-  return {
+  const opts = { ...options, note: (note: string) => notes.push(note) };
+  return withCompiledFolder(content, "content", opts, (result) => ({
     counts: { cached: result.cached, compiled: result.compiled },
     notes,
     output: {
-      articles: result.articles.map(({ id, file, publishedMs, json }) => ({
+      articles: result.articles.map(({ id, file, publishedMs, json: read }) => ({
         id,
         file,
         publishedMs,
-        json: typeof json === "string" ? json : Buffer.from(json).toString("utf8"),
+        json: ((json) => (typeof json === "string" ? json : Buffer.from(json).toString("utf8")))(read()),
       })),
       postings: Buffer.concat(result.postings.json()).toString("utf8"),
       version: result.version,
@@ -60,7 +60,7 @@ async function compiled(options: CompileOptions = {}) {
       warnings: result.warnings.map(formatProblem),
       drafts: result.drafts,
     },
-  };
+  }));
 }
 
 const cached = (root = ROOT) => compiled({ cache: { folder: cacheFolder, root } });
@@ -276,11 +276,11 @@ describe("the record cache", () => {
     ],
     ["emptied", (file: string) => truncate(file, 0), "it has no header"],
     [
-      "with one byte changed",
+      "with one byte of its columns changed",
       async (file: string) => {
         const bytes = await readFile(file);
-        const at = bytes.length - 10;
-        bytes[at] = (bytes[at] as number) ^ 1;
+        const at = bytes.indexOf('"names"');
+        bytes[at + 1] = (bytes[at + 1] as number) ^ 1;
         await writeFile(file, bytes);
       },
       "its checksum does not match",
@@ -291,6 +291,28 @@ describe("the record cache", () => {
     await damage(RecordCache.fileFor(cacheFolder, content));
     const damaged = await cached();
     expect(damaged.notes).toEqual([`the build cache was ignored and is rebuilt: ${reason}`]);
+    expect(damaged.counts).toEqual({ cached: 0, compiled: 6 });
+    expect(damaged.output).toEqual(await uncached());
+    expect((await cached()).counts).toEqual({ cached: 6, compiled: 0 });
+  });
+});
+
+describe("an article's bytes in the cache, read when needed", () => {
+  it.each([
+    ["JSON", '"title":"With a body"', "the JSON of b-body.md is not what was written"],
+    ["facets", '"climate-change"', "the facets of a-plain.md are not what was written"],
+  ])("are checked when read: its %s damaged, the folder is compiled again", async (_, inside, what) => {
+    await cached();
+    const file = RecordCache.fileFor(cacheFolder, content);
+    const bytes = await readFile(file);
+    const at = bytes.lastIndexOf(inside);
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 3] = (bytes[at + 3] as number) ^ 1;
+    await writeFile(file, bytes);
+    // The facets are read only when the folder-wide steps run again: without the steps file.
+    await rm(file.replace(/\.bin$/, ".steps"));
+    const damaged = await cached();
+    expect(damaged.notes).toEqual([`the build cache was damaged (${what}) and is removed`]);
     expect(damaged.counts).toEqual({ cached: 0, compiled: 6 });
     expect(damaged.output).toEqual(await uncached());
     expect((await cached()).counts).toEqual({ cached: 6, compiled: 0 });
@@ -339,12 +361,20 @@ describe("`npm run build` with the cache", () => {
         .match(/"id":"[^"]+"/) ?? [];
     const edited = path.join(content, `${JSON.parse(`{${first}}`).id}.md`);
     await writeFile(edited, `${await readFile(edited, "utf8")}\nAn edit, *in Markdown*.\n`);
+    // The worker threads left V8's code cache of their bundle (scripts/cached-worker.mjs); one
+    // damaged is rejected by V8, and the edited record compiled from source all the same.
+    const bundles = path.join(cacheFolder, "launch");
+    const [bundle] = (await readdir(bundles)).filter((name) => /^build-[0-9a-f]+$/.test(name));
+    const codeCache = path.join(bundles, bundle as string, "compile-worker.cjs.v8cache");
+    expect((await stat(codeCache)).size).toBeGreaterThan(100_000);
+    await writeFile(codeCache, Buffer.alloc(4096, 7));
     await reference(out("reference-edited"));
     const after = await build(out("edited"));
     expect(after.stdout).toMatch(/, 450 of 451 records cached/);
     const expectedAfter = readIndexFiles(out("reference-edited"));
     expect(expectedAfter).not.toEqual(expected);
     expect(readIndexFiles(out("edited"))).toEqual(expectedAfter);
+    expect((await stat(codeCache)).size).toBeGreaterThan(100_000);
     expect(await readFile(path.join(dir, "edited/build-problems.js"), "utf8")).toBe(
       await readFile(path.join(dir, "reference-edited/build-problems.js"), "utf8"),
     );
