@@ -3,7 +3,9 @@
 // Starting tsx costs a build of a few records most of its time; esbuild bundles the
 // script once, and again only when one of its inputs (the project's files it imports,
 // the installed libraries, Node) changes. The parsers are a chunk of their own, which a
-// build whose records are all cached never loads. Plain JavaScript: nothing to compile.
+// build whose records are all cached never loads in its own thread; its worker threads
+// run a CommonJS bundle of their own through V8's code cache (scripts/cached-worker.mjs).
+// Plain JavaScript: nothing to compile.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
