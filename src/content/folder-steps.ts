@@ -73,7 +73,7 @@ export function folderSteps(
     clashes,
     postings: { name: postingsName, json: postingsJsonOnce },
     keep: () => {
-      if (clashes.length > 0 || (sameArticles && known.size === kept.labels.length)) return undefined;
+      if (clashes.length > 0 || sameArticles) return undefined;
       return {
         ids: byFeed.map(({ id }) => id),
         facets: byFeed.map(({ facets }) => facets),

@@ -31,7 +31,7 @@ describe("PostingsBuilder", () => {
           const tokens = texts.map((words) => textTokens(words.join(" ")));
           const builder = new PostingsBuilder();
           for (const i of arrival) builder.add(slotOf[i] as number, (tokens[i] as string[]).join(" "));
-          const bytes = Buffer.concat(builder.json(feedOrder.map((i) => slotOf[i] as number)));
+          const bytes = Buffer.concat(postingsJson(builder.inFeedOrder(feedOrder.map((i) => slotOf[i] as number))));
           const expected = JSON.stringify(postingsOf(feedOrder.map((i) => tokens[i] as string[])));
           expect(bytes.toString("utf8")).toBe(expected);
         },

@@ -97,11 +97,6 @@ export class PostingsBuilder {
     }
     return ordered(pairs, slots.length);
   }
-
-  /** The JSON of postingsOf over the articles in feed order, byte for byte (see inFeedOrder). */
-  json(slots: readonly number[]): Uint8Array[] {
-    return postingsJson(this.inFeedOrder(slots));
-  }
 }
 
 /**
